@@ -1,0 +1,60 @@
+// NSS as a cell sampler: its settings, defaults (af.NSS / autolens_profiling)
+// and run.
+#include "cells/likelihood_registry.hpp"
+#include "cells/sampler_registry.hpp"
+#include "samplers/nss/nss_sampler.hpp"
+
+namespace nslab {
+namespace {
+
+NssSettings nss_settings_from(const Settings& settings) {
+  NssSettings nss;
+  nss.n_live = settings.count("n_live");
+  nss.num_delete = settings.count("num_delete");
+  nss.num_inner_steps = settings.count("num_inner_steps");
+  nss.chunk_size = settings.text("chunk_size") == "none" ? 0 : settings.count("chunk_size");
+  nss.termination = settings.real("termination");
+  nss.max_steps = static_cast<int>(settings.integer("max_steps"));
+  nss.max_shrinkage = static_cast<int>(settings.integer("max_shrinkage"));
+  nss.seed = settings.unsigned_integer("seed");
+  nss.max_evals = settings.count("max_evals");
+  nss.max_wall_s = settings.real("max_wall_s");
+  return nss;
+}
+
+}  // namespace
+
+SamplerKind nss_sampler_kind() {
+  SamplerKind kind;
+  kind.name = "nss";
+  kind.batch_key = "chunk_size";
+  kind.defaults = [](const CellId& cell, const LikelihoodFamily& family) {
+    std::map<std::string, std::string> defaults = {
+        {"n_live", family.pixelized ? "150" : "200"},
+        {"num_delete", "50"},
+        {"num_inner_steps", "5"},
+        {"chunk_size", "none"},
+        {"termination", "-3"},
+        {"max_steps", "10"},
+        {"max_shrinkage", "100"},
+    };
+    // BlackJAX's guidance for the inner chain length: at least max(5, 2 dim).
+    if (cell.dataset == "analytic") {
+      const int dim = std::stoi(cell.instrument.substr(1));
+      defaults["num_inner_steps"] = std::to_string(std::max(5, 2 * dim));
+    }
+    return defaults;
+  };
+  kind.run = [](const Likelihood& likelihood, const Settings& settings, const RunControl& control) {
+    NssSampler sampler(likelihood, nss_settings_from(settings));
+    return sampler.run([&](const NssState&, const NssProgress& progress) {
+      if (control.progress)
+        control.progress({progress.outer_step, progress.likelihood_evals, progress.log_z,
+                          progress.log_z_live - progress.log_z, progress.elapsed_wall_s,
+                          progress.likelihood_wall_s});
+    });
+  };
+  return kind;
+}
+
+}  // namespace nslab

@@ -1,0 +1,53 @@
+#pragma once
+// The samplers a cell can name, each with its settings (defaults per cell)
+// and how to run it on a likelihood.
+#include <functional>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "cells/cell_id.hpp"
+#include "cells/settings.hpp"
+#include "likelihoods/likelihood.hpp"
+#include "samplers/common/sampler_result.hpp"
+
+namespace nslab {
+
+// A progress report, the same for every sampler (harness.md's progress line).
+struct SamplerProgress {
+  std::size_t iteration = 0;        // outer step (NSS) or batch (Nautilus)
+  std::size_t likelihood_evals = 0;
+  double log_z = 0.0;
+  double log_z_remaining = 0.0;     // NSS: log Z_live - log Z; Nautilus: log f_live
+  double elapsed_wall_s = 0.0;
+  double likelihood_wall_s = 0.0;
+};
+
+// What the harness hands a sampler besides the likelihood and settings.
+struct RunControl {
+  std::function<void(const SamplerProgress&)> progress;
+  std::string checkpoint_path;      // empty: no checkpoints
+  std::size_t checkpoint_every = 0; // outer steps / batches between saves
+  bool resume = false;              // continue from checkpoint_path if it exists
+  // Identifies the build and settings a checkpoint belongs to; a checkpoint
+  // with another fingerprint is refused.
+  std::string fingerprint;
+};
+
+struct SamplerKind {
+  std::string name;
+  // Every setting the sampler takes, with the cell's default (the batch knob
+  // may default to "auto" where the memory model resolves it).
+  std::function<std::map<std::string, std::string>(const CellId&, const struct LikelihoodFamily&)>
+      defaults;
+  std::function<SamplerResult(const Likelihood&, const Settings&, const RunControl&)> run;
+  // The settings key that bounds the batch size (chunk_size / n_batch).
+  std::string batch_key;
+};
+
+const std::vector<SamplerKind>& sampler_kinds();
+const SamplerKind& sampler_kind(const std::string& name);
+
+SamplerKind nss_sampler_kind();
+
+}  // namespace nslab

@@ -1,0 +1,43 @@
+#pragma once
+// A fixed pool of worker threads for parallel_for over the points of a batch.
+// Work items are independent and write to their own outputs, so the result
+// never depends on the number of threads or on which thread ran what.
+#include <condition_variable>
+#include <cstddef>
+#include <functional>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+namespace nslab {
+
+class ThreadPool {
+ public:
+  explicit ThreadPool(std::size_t threads);
+  ThreadPool(const ThreadPool&) = delete;
+  ThreadPool& operator=(const ThreadPool&) = delete;
+  ~ThreadPool();
+
+  std::size_t size() const { return workers_.size() + 1; }
+  // Calls body(i) for i in [0, count), the calling thread helping; returns
+  // when all are done. The first exception thrown by a body is rethrown.
+  void parallel_for(std::size_t count, const std::function<void(std::size_t)>& body);
+
+ private:
+  void work_loop();
+  void run_items();
+
+  std::vector<std::thread> workers_;
+  std::mutex mutex_;
+  std::condition_variable wake_, done_;
+  const std::function<void(std::size_t)>* body_ = nullptr;
+  std::size_t count_ = 0, next_ = 0, generation_ = 0, busy_ = 0;
+  std::exception_ptr error_;
+  bool stopping_ = false;
+};
+
+// The pool likelihood batches run on; `threads` = 0 means all hardware threads.
+ThreadPool& default_thread_pool();
+void set_default_threads(std::size_t threads);
+
+}  // namespace nslab

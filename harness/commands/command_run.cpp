@@ -1,0 +1,63 @@
+// nslab run CELL [--set k=v]... [--out FILE] [--resume] [--quiet]
+#include <iostream>
+
+#include "cells/cell_catalog.hpp"
+#include "cells/settings.hpp"
+#include "harness/atomic_file.hpp"
+#include "harness/commands/commands.hpp"
+#include "harness/run_cell.hpp"
+
+namespace nslab {
+
+namespace {
+struct RunArguments {
+  std::string cell, out, root = "results";
+  std::vector<std::string> assignments;
+  bool resume = false, quiet = false;
+  std::size_t checkpoint_every = 10;
+};
+}  // namespace
+
+CommandRunner add_run_command(CLI::App& app) {
+  auto* command = app.add_subcommand("run", "Run one cell and write its result file");
+  auto args = std::make_shared<RunArguments>();
+  command->add_option("cell", args->cell, "cell id, e.g. nss/analytic/gaussian/d5/fp64")->required();
+  command->add_option("--set", args->assignments, "override a setting: key=value");
+  command->add_option("--out", args->out, "result file (default results/<cell>/<device>_<precision>.json)");
+  command->add_option("--results-root", args->root, "folder of the default result path");
+  command->add_flag("--resume", args->resume, "continue from the run's checkpoint if there is one");
+  command->add_option("--checkpoint-every", args->checkpoint_every, "outer steps between checkpoints");
+  command->add_flag("--quiet", args->quiet, "no progress on stderr");
+  return [args] {
+    const CellId cell = CellId::parse(args->cell);
+    RunOptions options;
+    options.overrides = parse_assignments(args->assignments);
+    options.quiet = args->quiet;
+    options.resume = args->resume;
+    options.checkpoint_every = args->checkpoint_every;
+    // Validate the settings before any work, so a bad value costs nothing.
+    const Settings settings = resolve_settings(cell, options.overrides);
+    const std::string out =
+        args->out.empty()
+            ? default_result_path(cell, device_info_for_backend(settings.text("backend")).short_name,
+                                  args->root)
+            : args->out;
+    options.checkpoint_path = out + ".checkpoint";
+    const Json result = run_cell(cell, options);
+    write_file_atomically(out, result.dump(2) + "\n");
+    const auto& r = result["results"];
+    const auto& p = result["performance"];
+    std::cout << result["cell"].get<std::string>() << ": log Z = " << r["log_evidence"].dump()
+              << " +- " << r["log_evidence_error"].dump();
+    if (r.contains("reference_log_evidence"))
+      std::cout << " (closed form " << r["reference_log_evidence"].dump() << ")";
+    std::cout << ", max log L = " << r["max_log_likelihood"].dump() << ", "
+              << p["likelihood_evals"].dump() << " evals, " << p["time_per_eval_ms"].get<double>()
+              << " ms/eval, peak " << result["memory"]["peak_device_bytes"].dump()
+              << " bytes, stopped by " << r["stopped_by"].get<std::string>() << "\n"
+              << "wrote " << out << "\n";
+    return 0;
+  };
+}
+
+}  // namespace nslab

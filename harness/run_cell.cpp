@@ -1,0 +1,147 @@
+#include "harness/run_cell.hpp"
+
+#include <chrono>
+#include <cmath>
+
+#include "build_info.hpp"
+#include "cells/cell_catalog.hpp"
+#include "cells/likelihood_registry.hpp"
+#include "cells/sampler_registry.hpp"
+#include "core/error.hpp"
+#include "core/memory_meter.hpp"
+#include "core/thread_pool.hpp"
+#include "harness/progress_printer.hpp"
+
+namespace nslab {
+namespace {
+
+// Settings are text; the result file stores numbers and booleans as such.
+Json typed_value(const std::string& text) {
+  if (text == "true") return true;
+  if (text == "false") return false;
+  try {
+    std::size_t used = 0;
+    const long long integer = std::stoll(text, &used);
+    if (used == text.size()) return integer;
+    const double real = std::stod(text, &used);
+    if (used == text.size()) return real;
+  } catch (const std::logic_error&) {
+  }
+  return text;
+}
+
+Json finite_or_null(double value) { return std::isfinite(value) ? Json(value) : Json(nullptr); }
+
+}  // namespace
+
+std::string default_result_path(const CellId& cell, const std::string& device_short_name,
+                                const std::string& root) {
+  return root + "/" + cell.path_without_precision() + "/" + device_short_name + "_" +
+         to_string(cell.precision) + ".json";
+}
+
+DeviceInfo device_info_for_backend(const std::string& backend) {
+  if (backend == "cpu") return cpu_device_info();
+  throw UsageError("backend '" + backend + "' is not built into this nslab (use backend=cpu)");
+}
+
+Json run_cell(const CellId& cell, const RunOptions& options) {
+  const Settings settings = resolve_settings(cell, options.overrides);
+  set_default_threads(settings.count("threads"));
+  const DeviceInfo device = device_info_for_backend(settings.text("backend"));
+  const auto likelihood = likelihood_family(cell.family()).make(cell, settings);
+  const SamplerKind& sampler = sampler_kind(cell.sampler);
+
+  MemoryMeter& meter = likelihood->workspace_allocator().meter();
+  const std::size_t fixed_bytes = meter.current_bytes();
+  meter.reset_peak();
+  host_memory_meter().reset_peak();
+
+  ProgressPrinter printer(cell.str(), options.quiet);
+  RunControl control;
+  control.progress = [&](const SamplerProgress& progress) { printer.report(progress); };
+  control.checkpoint_path = options.checkpoint_path;
+  control.checkpoint_every = options.checkpoint_every;
+  control.resume = options.resume;
+
+  const std::string started_at = utc_now_iso8601();
+  const auto start = std::chrono::steady_clock::now();
+  const SamplerResult result = sampler.run(*likelihood, settings, control);
+  const double total_wall_s =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+
+  Json config = Json::object();
+  for (const auto& [key, value] : settings.values()) config[key] = typed_value(value);
+
+  Json priors = Json::array();
+  for (std::size_t i = 0; i < likelihood->dim(); ++i) priors.push_back(likelihood->prior()[i].describe());
+
+  Json results;
+  results["log_evidence"] = finite_or_null(result.log_evidence);
+  results["log_evidence_error"] = finite_or_null(result.log_evidence_error);
+  results["log_evidence_error_method"] = result.log_evidence_error_method;
+  results["max_log_likelihood"] = finite_or_null(result.max_log_likelihood);
+  results["posterior_samples"] = result.posterior.count();
+  results["effective_sample_size"] = result.summary.effective_sample_size;
+  results["posterior_mean"] = result.summary.mean;
+  results["posterior_std"] = result.summary.std;
+  results["stopped_by"] = result.stopped_by;
+  if (const auto reference = likelihood->reference_log_evidence())
+    results["reference_log_evidence"] = *reference;
+  results["non_finite_log_likelihoods"] = result.counters.non_finite_log_likelihoods;
+  results["non_finite_treated_as"] = "-inf";
+  results["diagnostics"] = result.diagnostics;
+
+  const auto& counters = result.counters;
+  Json performance;
+  performance["total_wall_s"] = total_wall_s;
+  performance["sampler_wall_s"] = result.sampler_wall_s;
+  performance["likelihood_wall_s"] = counters.likelihood_wall_s;
+  performance["likelihood_evals"] = counters.likelihood_evals;
+  performance["likelihood_calls"] = counters.likelihood_calls;
+  performance["largest_batch"] = counters.largest_batch;
+  performance["time_per_eval_ms"] =
+      counters.likelihood_evals ? 1000.0 * result.sampler_wall_s / counters.likelihood_evals : 0.0;
+  performance["sampler_overhead_fraction"] =
+      result.sampler_wall_s > 0 ? 1.0 - counters.likelihood_wall_s / result.sampler_wall_s : 0.0;
+
+  Json memory;
+  memory["bytes_per_replica"] = likelihood->bytes_per_replica();
+  memory["fixed_overhead_bytes"] = fixed_bytes;
+  memory["peak_device_bytes"] = meter.peak_bytes();
+  memory["peak_device_source"] = "tracked";
+  memory["peak_tracked_bytes"] = meter.peak_bytes();
+  memory["peak_rss_bytes"] = peak_rss_bytes();
+
+  Json document;
+  document["schema"] = "nslab.result/1";
+  document["cell"] = cell.str();
+  document["sampler"] = cell.sampler;
+  document["dataset"] = cell.dataset;
+  document["model"] = cell.model;
+  document["instrument"] = cell.instrument;
+  document["precision"] = to_string(cell.precision);
+  document["config"] = config;
+  document["model_summary"] = {{"free_parameters", likelihood->dim()},
+                               {"parameter_names", likelihood->parameter_names()},
+                               {"priors", priors},
+                               {"max_likelihood_parameters", result.max_likelihood_parameters}};
+  document["results"] = results;
+  document["performance"] = performance;
+  document["memory"] = memory;
+  document["device"] = {{"backend", device.backend},
+                        {"name", device.name},
+                        {"memory_bytes", device.memory_bytes},
+                        {"driver", device.driver},
+                        {"compute_capability", device.compute_capability}};
+  document["build"] = {{"version", build_info::kVersion},
+                       {"git_sha", build_info::kGitSha},
+                       {"preset", build_info::kPreset},
+                       {"compiler", build_info::kCompiler},
+                       {"cuda", build_info::kCudaCompiler},
+                       {"build_type", build_info::kBuildType}};
+  document["started_at"] = started_at;
+  return document;
+}
+
+}  // namespace nslab

@@ -1,0 +1,21 @@
+#pragma once
+// Facts about the machine and process for the result file.
+#include <cstddef>
+#include <string>
+
+namespace nslab {
+
+struct DeviceInfo {
+  std::string backend;  // cpu | cuda
+  std::string name;
+  std::size_t memory_bytes = 0;
+  std::string driver;
+  std::string compute_capability;
+  std::string short_name;  // for result paths: "cpu", "h100", "a100", ...
+};
+
+DeviceInfo cpu_device_info();
+std::size_t peak_rss_bytes();  // VmHWM of this process
+std::string utc_now_iso8601();
+
+}  // namespace nslab
