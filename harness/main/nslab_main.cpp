@@ -11,7 +11,7 @@ int main(int argc, char** argv) {
   CLI::App app{"nslab: GPU nested sampling benchmarks for strong-lens likelihoods"};
   app.require_subcommand(1);
   std::map<CLI::App*, nslab::CommandRunner> runners;
-  for (auto add : {nslab::add_list_command, nslab::add_run_command, nslab::add_eval_command}) {
+  for (nslab::CommandAdder add : nslab::all_commands()) {
     const std::size_t before = app.get_subcommands({}).size();
     nslab::CommandRunner runner = add(app);
     runners[app.get_subcommands({}).at(before)] = std::move(runner);

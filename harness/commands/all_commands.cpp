@@ -1,0 +1,14 @@
+#include "harness/commands/commands.hpp"
+
+namespace nslab {
+
+const std::vector<CommandAdder>& all_commands() {
+  static const std::vector<CommandAdder> commands = {
+      add_list_command,
+      add_run_command,
+      add_eval_command,
+  };
+  return commands;
+}
+
+}  // namespace nslab
