@@ -1,7 +1,12 @@
 // NSS as a cell sampler: its settings, defaults (af.NSS / autolens_profiling)
 // and run.
+#include <filesystem>
+#include <optional>
+
 #include "cells/likelihood_registry.hpp"
 #include "cells/sampler_registry.hpp"
+#include "core/atomic_file.hpp"
+#include "samplers/nss/nss_checkpoint.hpp"
 #include "samplers/nss/nss_sampler.hpp"
 
 namespace nslab {
@@ -47,12 +52,24 @@ SamplerKind nss_sampler_kind() {
   };
   kind.run = [](const Likelihood& likelihood, const Settings& settings, const RunControl& control) {
     NssSampler sampler(likelihood, nss_settings_from(settings));
-    return sampler.run([&](const NssState&, const NssProgress& progress) {
-      if (control.progress)
-        control.progress({progress.outer_step, progress.likelihood_evals, progress.log_z,
-                          progress.log_z_live - progress.log_z, progress.elapsed_wall_s,
-                          progress.likelihood_wall_s});
-    });
+    const std::string& checkpoint = control.checkpoint_path;
+    std::optional<NssState> resumed;
+    if (control.resume && !checkpoint.empty() && std::filesystem::exists(checkpoint))
+      resumed = deserialise_nss_state(read_file(checkpoint), control.fingerprint, checkpoint);
+    SamplerResult result = sampler.run(
+        [&](const NssState& state, const NssProgress& progress) {
+          if (!checkpoint.empty() && control.checkpoint_every > 0 &&
+              state.outer_step % control.checkpoint_every == 0)
+            write_file_atomically(checkpoint, serialise_nss_state(state, control.fingerprint));
+          if (control.progress)
+            control.progress({progress.outer_step, progress.likelihood_evals, progress.log_z,
+                              progress.log_z_live - progress.log_z, progress.elapsed_wall_s,
+                              progress.likelihood_wall_s});
+        },
+        resumed ? &*resumed : nullptr);
+    if (resumed) result.resumed_at_iteration = resumed->outer_step;
+    if (!checkpoint.empty()) std::filesystem::remove(checkpoint);  // the run is complete
+    return result;
   };
   return kind;
 }

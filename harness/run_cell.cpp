@@ -32,6 +32,16 @@ Json typed_value(const std::string& text) {
 
 Json finite_or_null(double value) { return std::isfinite(value) ? Json(value) : Json(nullptr); }
 
+// What a checkpoint must share with the run resuming it: the build and every
+// setting that changes results (threads and the wall-time budget do not).
+std::string checkpoint_fingerprint(const CellId& cell, const Settings& settings) {
+  std::string fingerprint = std::string(build_info::kVersion) + " " + build_info::kGitSha + " " +
+                            build_info::kBuildType + " " + cell.str();
+  for (const auto& [key, value] : settings.values())
+    if (key != "threads" && key != "max_wall_s") fingerprint += " " + key + "=" + value;
+  return fingerprint;
+}
+
 }  // namespace
 
 std::string default_result_path(const CellId& cell, const std::string& device_short_name,
@@ -63,6 +73,7 @@ Json run_cell(const CellId& cell, const RunOptions& options) {
   control.checkpoint_path = options.checkpoint_path;
   control.checkpoint_every = options.checkpoint_every;
   control.resume = options.resume;
+  control.fingerprint = checkpoint_fingerprint(cell, settings);
 
   const std::string started_at = utc_now_iso8601();
   const auto start = std::chrono::steady_clock::now();
@@ -100,6 +111,7 @@ Json run_cell(const CellId& cell, const RunOptions& options) {
   performance["likelihood_evals"] = counters.likelihood_evals;
   performance["likelihood_calls"] = counters.likelihood_calls;
   performance["largest_batch"] = counters.largest_batch;
+  performance["resumed_at_iteration"] = result.resumed_at_iteration;
   performance["time_per_eval_ms"] =
       counters.likelihood_evals ? 1000.0 * result.sampler_wall_s / counters.likelihood_evals : 0.0;
   performance["sampler_overhead_fraction"] =

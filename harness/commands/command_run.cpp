@@ -3,7 +3,7 @@
 
 #include "cells/cell_catalog.hpp"
 #include "cells/settings.hpp"
-#include "harness/atomic_file.hpp"
+#include "core/atomic_file.hpp"
 #include "harness/commands/commands.hpp"
 #include "harness/run_cell.hpp"
 

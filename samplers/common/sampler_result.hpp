@@ -37,6 +37,7 @@ struct SamplerResult {
   std::string stopped_by;  // termination | max_evals | max_wall_s
   EvaluationCounters counters;
   double sampler_wall_s = 0.0;
+  std::size_t resumed_at_iteration = 0;  // 0: a fresh run, else where a checkpoint took over
   // Sampler-specific figures worth keeping (e.g. outer steps, slice probes).
   std::map<std::string, double> diagnostics;
 };

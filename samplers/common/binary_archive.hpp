@@ -1,0 +1,79 @@
+#pragma once
+// A minimal binary archive for sampler checkpoints: doubles are stored as
+// their bytes, so a resumed run continues from exactly the state it saved
+// (text formats lose -inf and risk rounding). Layout: magic, format
+// version, a fingerprint string, then the sampler's fields in order.
+#include <cstdint>
+#include <cstring>
+#include <string>
+#include <type_traits>
+#include <vector>
+
+#include "core/error.hpp"
+
+namespace nslab {
+
+class ArchiveWriter {
+ public:
+  template <class T>
+  void write(const T& value) {
+    static_assert(std::is_trivially_copyable_v<T>);
+    const auto* bytes = reinterpret_cast<const char*>(&value);
+    buffer_.append(bytes, sizeof(T));
+  }
+  template <class T>
+  void write(const std::vector<T>& values) {
+    write<std::uint64_t>(values.size());
+    for (const T& value : values) write(value);
+  }
+  void write(const std::string& text) {
+    write<std::uint64_t>(text.size());
+    buffer_.append(text);
+  }
+  const std::string& bytes() const { return buffer_; }
+
+ private:
+  std::string buffer_;
+};
+
+class ArchiveReader {
+ public:
+  ArchiveReader(const std::string& bytes, std::string source)
+      : bytes_(bytes), source_(std::move(source)) {}
+  template <class T>
+  void read(T& value) {
+    static_assert(std::is_trivially_copyable_v<T>);
+    need(sizeof(T));
+    std::memcpy(&value, bytes_.data() + offset_, sizeof(T));
+    offset_ += sizeof(T);
+  }
+  template <class T>
+  void read(std::vector<T>& values) {
+    std::uint64_t size = 0;
+    read(size);
+    if (size > bytes_.size()) fail();
+    values.resize(size);
+    for (T& value : values) read(value);
+  }
+  void read(std::string& text) {
+    std::uint64_t size = 0;
+    read(size);
+    need(size);
+    text.assign(bytes_.data() + offset_, size);
+    offset_ += size;
+  }
+  bool at_end() const { return offset_ == bytes_.size(); }
+
+ private:
+  void need(std::size_t size) {
+    if (offset_ + size > bytes_.size()) fail();
+  }
+  [[noreturn]] void fail() const {
+    throw UsageError("checkpoint " + source_ + " is truncated or corrupt; delete it to start afresh");
+  }
+  const std::string& bytes_;
+  std::string source_;
+  std::size_t offset_ = 0;
+};
+
+}  // namespace nslab

@@ -1,0 +1,17 @@
+#pragma once
+// Saving and restoring an NSS run between outer steps. A checkpoint carries
+// a fingerprint (build and settings); resuming from one with another
+// fingerprint is refused, because it would silently mix two runs.
+#include <optional>
+#include <string>
+
+#include "samplers/nss/nss_sampler.hpp"
+
+namespace nslab {
+
+std::string serialise_nss_state(const NssState& state, const std::string& fingerprint);
+// Throws UsageError for a file of another format, build or settings.
+NssState deserialise_nss_state(const std::string& bytes, const std::string& fingerprint,
+                               const std::string& source);
+
+}  // namespace nslab

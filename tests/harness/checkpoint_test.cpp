@@ -1,0 +1,82 @@
+// Kill a run part-way, resume it, and get the uninterrupted run's results.
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <filesystem>
+#include <thread>
+
+#include <nlohmann/json.hpp>
+
+#include "core/atomic_file.hpp"
+#include "harness/nslab_process.hpp"
+
+namespace nslab {
+namespace {
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+fs::path scratch_dir(const std::string& name) {
+  const fs::path dir = fs::path(NSLAB_BINARY_DIR) / "test-scratch" / name;
+  fs::remove_all(dir);
+  fs::create_directories(dir);
+  return dir;
+}
+
+TEST(Checkpoint, KilledRunResumesToTheUninterruptedResultBitForBit) {
+  const fs::path dir = scratch_dir("checkpoint-kill");
+  const std::string cell = "nss/synthetic/mapping/ci/fp64";
+  const std::string whole = dir / "whole.json", resumed = dir / "resumed.json";
+  ASSERT_EQ(testing::run_nslab({"run", cell, "--quiet", "--set", "threads=1", "--out", whole}), 0);
+
+  const pid_t pid = testing::start_nslab(
+      {"run", cell, "--quiet", "--set", "threads=1", "--checkpoint-every", "1", "--out", resumed});
+  const std::string checkpoint = resumed + ".checkpoint";
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+  while (!fs::exists(checkpoint) && std::chrono::steady_clock::now() < deadline)
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));  // a few more steps
+  kill(pid, SIGKILL);
+  EXPECT_EQ(testing::wait_exit_code(pid), 128 + SIGKILL);
+  ASSERT_TRUE(fs::exists(checkpoint)) << "no checkpoint was written before the kill";
+  EXPECT_FALSE(fs::exists(resumed)) << "a killed run must not leave a result file";
+
+  ASSERT_EQ(testing::run_nslab({"run", cell, "--quiet", "--set", "threads=2", "--resume",
+                                "--checkpoint-every", "1", "--out", resumed}),
+            0);
+  const json a = json::parse(read_file(whole)), b = json::parse(read_file(resumed));
+  EXPECT_GT(b["performance"]["resumed_at_iteration"].get<int>(), 0);
+  EXPECT_EQ(a["results"], b["results"]);
+  EXPECT_EQ(a["performance"]["likelihood_evals"], b["performance"]["likelihood_evals"]);
+  EXPECT_FALSE(fs::exists(checkpoint)) << "a finished run removes its checkpoint";
+}
+
+TEST(Checkpoint, ACheckpointOfOtherSettingsIsRefusedAndNothingIsDamaged) {
+  const fs::path dir = scratch_dir("checkpoint-mismatch");
+  const std::string cell = "nss/analytic/gaussian/d2/fp64";
+  const std::string out = dir / "result.json";
+  // A checkpoint left by a run with another seed.
+  const pid_t pid = testing::start_nslab(
+      {"run", "nss/synthetic/mapping/ci/fp64", "--quiet", "--checkpoint-every", "1", "--out", out});
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+  while (!fs::exists(out + ".checkpoint") && std::chrono::steady_clock::now() < deadline)
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  kill(pid, SIGKILL);
+  testing::wait_exit_code(pid);
+  ASSERT_TRUE(fs::exists(out + ".checkpoint"));
+  write_file_atomically(out, "{\"keep\": true}\n");
+  EXPECT_EQ(testing::run_nslab({"run", cell, "--quiet", "--resume", "--out", out}), 2);
+  EXPECT_EQ(read_file(out), "{\"keep\": true}\n");
+  EXPECT_TRUE(fs::exists(out + ".checkpoint"));
+}
+
+TEST(Checkpoint, ATruncatedCheckpointIsRefusedWithExitTwo) {
+  const fs::path dir = scratch_dir("checkpoint-truncated");
+  const std::string out = dir / "result.json";
+  write_file_atomically(out + ".checkpoint", std::string("\x16\0\0\0", 4));
+  EXPECT_EQ(testing::run_nslab({"run", "nss/analytic/gaussian/d2/fp64", "--quiet", "--resume", "--out", out}), 2);
+  EXPECT_FALSE(fs::exists(out));
+}
+
+}  // namespace
+}  // namespace nslab
