@@ -1,0 +1,325 @@
+#!/usr/bin/env python3
+"""Side-by-side report of nslab and its peers from the result files under
+results/peers/ (nslab.result/1). Standard library only.
+
+    python3 tools/peers/compare.py [--root results/peers] [--out results/peers/README.md]
+
+Per problem: log Z +- error of every run, agreement in combined sigma,
+evaluations per outer step (nslab NSS vs BlackJAX NSS, like with like),
+ms/eval and its ratio with the spread over repeats; for Nautilus, evaluations
+to reach N_eff and the sampler's own overhead per evaluation.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import statistics as st
+import sys
+from collections import defaultdict
+from pathlib import Path
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+
+LABELS = {
+    "nslab-nss": "nslab NSS",
+    "blackjax-nss": "BlackJAX NSS",
+    "nslab-nautilus": "nslab Nautilus",
+    "nautilus-sampler": "nautilus-sampler",
+    "af-nss": "PyAutoFit af.NSS",
+    "af-nautilus": "PyAutoFit af.Nautilus",
+}
+
+
+def load(root: Path):
+    """{cell path: {run name prefix: [docs sorted by seed]}}"""
+    table = defaultdict(lambda: defaultdict(list))
+    for path in sorted(root.rglob("*.json")):
+        try:
+            doc = json.loads(path.read_text())
+        except (OSError, json.JSONDecodeError):
+            continue
+        if doc.get("schema") != "nslab.result/1":
+            continue
+        cell_path = str(path.parent.relative_to(root))
+        stem = path.stem
+        name = stem.rsplit("-seed", 1)[0] if "-seed" in stem else stem
+        doc["_file"] = str(path.relative_to(root))
+        table[cell_path][name].append(doc)
+    for runs in table.values():
+        for docs in runs.values():
+            docs.sort(key=lambda d: d.get("config", {}).get("seed", 0))
+    return table
+
+
+def mean_sd(xs):
+    xs = [x for x in xs if x is not None and math.isfinite(x)]
+    if not xs:
+        return None, None
+    return st.fmean(xs), (st.stdev(xs) if len(xs) > 1 else 0.0)
+
+
+def fmt(x, nd=3):
+    return "—" if x is None else f"{x:.{nd}f}"
+
+
+def fmt_ms(mean, sd):
+    if mean is None:
+        return "—"
+    return f"{mean*1000:.2f} ± {sd*1000:.2f} µs" if mean < 0.1 else f"{mean:.3f} ± {sd:.3f} ms"
+
+
+def log_z(doc):
+    r = doc["results"]
+    return r.get("log_evidence"), r.get("log_evidence_error")
+
+
+def combined_sigma(a, b):
+    (za, ea), (zb, eb) = a, b
+    if None in (za, ea, zb, eb):
+        return None
+    return abs(za - zb) / math.hypot(ea, eb)
+
+
+def evidence_section(cell_path, runs, out):
+    names = [n for n in LABELS if n in runs] + [n for n in runs if n not in LABELS]
+    ref = None
+    for n in names:
+        ref = runs[n][0]["results"].get("reference_log_evidence")
+        if ref is not None:
+            break
+    out.append(f"#### log Z" + (f" (closed form {ref:.4f})" if ref is not None else ""))
+    out.append("")
+    out.append("| sampler | seeds | log Z ± error per seed | mean log Z (sd over seeds) | mean error | "
+               "mean \\|Δ\\|/σ vs closed form | max log L (best seed) |")
+    out.append("|---|---|---|---|---|---|---|")
+    for n in names:
+        docs = runs[n]
+        zs = [log_z(d) for d in docs]
+        per_seed = ", ".join(f"{z:.3f} ± {e:.3f}" for z, e in zs if z is not None)
+        zm, zsd = mean_sd([z for z, _ in zs])
+        em, _ = mean_sd([e for _, e in zs])
+        vs_ref = "—"
+        if ref is not None:
+            sig = [abs(z - ref) / e for z, e in zs if z is not None and e]
+            vs_ref = f"{st.fmean(sig):.2f} (max {max(sig):.2f})" if sig else "—"
+        max_l = max((d["results"].get("max_log_likelihood") or -math.inf) for d in docs)
+        out.append(f"| {LABELS.get(n, n)} | {len(docs)} | {per_seed} | {fmt(zm)} ({fmt(zsd)}) | "
+                   f"{fmt(em)} | {vs_ref} | {fmt(max_l)} |")
+    out.append("")
+    # Pairwise agreement nslab vs each peer of the same family.
+    pairs = [("nslab-nss", "blackjax-nss"), ("nslab-nss", "af-nss"), ("nslab-nautilus", "nautilus-sampler"),
+             ("nslab-nautilus", "af-nautilus"), ("nslab-nss", "af-nautilus"), ("nslab-nss", "nslab-nautilus")]
+    lines = []
+    for a, b in pairs:
+        if a in runs and b in runs:
+            A, B = runs[a], runs[b]
+            k = min(len(A), len(B))
+            sig = [combined_sigma(log_z(A[i]), log_z(B[i])) for i in range(k)]
+            sig = [s for s in sig if s is not None]
+            za = [log_z(d) for d in A]
+            zb = [log_z(d) for d in B]
+            ma, _ = mean_sd([z for z, _ in za])
+            mb, _ = mean_sd([z for z, _ in zb])
+            # Mean over seeds: error of the mean from the per-run errors.
+            ea = math.sqrt(sum(e * e for _, e in za)) / len(za)
+            eb = math.sqrt(sum(e * e for _, e in zb)) / len(zb)
+            mean_sig = abs(ma - mb) / math.hypot(ea, eb) if ea or eb else None
+            within1 = sum(s <= 1 for s in sig)
+            within2 = sum(s <= 2 for s in sig)
+            lines.append(f"| {LABELS[a]} vs {LABELS[b]} | {k} | "
+                         + ", ".join(f"{s:.2f}" for s in sig)
+                         + f" | {within1}/{len(sig)} | {within2}/{len(sig)} | "
+                           f"{ma - mb:+.3f} | {fmt(mean_sig, 2)} |")
+    if lines:
+        out.append("Agreement in combined σ = \\|ΔlogZ\\| / √(σ₁² + σ₂²), run i of one beside run i of "
+                   "the other (independent streams), and of the seed means:")
+        out.append("")
+        out.append("| pair | runs | \\|Δ\\|/σ per pair | ≤ 1σ | ≤ 2σ | Δ of means | Δ of means / σ of means |")
+        out.append("|---|---|---|---|---|---|---|")
+        out.extend(lines)
+        out.append("")
+
+
+def evals_section(runs, out):
+    if "nslab-nss" not in runs or "blackjax-nss" not in runs:
+        return None
+    ns, bj = runs["nslab-nss"], runs["blackjax-nss"]
+
+    def per_step(doc, key):
+        d = doc["results"]["diagnostics"]
+        return d[key] / d["outer_steps"]
+
+    ns_probes = [per_step(d, "slice_probes") for d in ns]
+    ns_calls = [(d["performance"]["likelihood_evals"] - d["config"]["n_live"]) /
+                d["results"]["diagnostics"]["outer_steps"] for d in ns]
+    bj_neal = [per_step(d, "neal_probes") for d in bj]
+    bj_calls = [per_step(d, "blackjax_likelihood_calls") for d in bj]
+    bj_lock = [per_step(d, "lockstep_lane_evaluations") for d in bj]
+    m = lambda xs: mean_sd(xs)  # noqa: E731
+    rows = [
+        ("**like with like**: every slice probe as Neal (2003) fig. 3 / nss.md counts them "
+         "(in or out of the prior box)", "nslab `diagnostics.slice_probes`", ns_probes,
+         "BlackJAX, same probes (key replay)", bj_neal),
+        ("likelihood calls each code actually makes", "nslab `likelihood_evals` − n_live "
+         "(skips probes outside the box)", ns_calls,
+         "BlackJAX (2 + expansions + shrinks per inner step)", bj_calls),
+    ]
+    out.append("#### Evaluations per outer step (mean over seeds ± sd)")
+    out.append("")
+    out.append("| what | nslab | | BlackJAX | | BlackJAX / nslab − 1 |")
+    out.append("|---|---|---|---|---|---|")
+    summary = {}
+    for what, a_name, a, b_name, b in rows:
+        am, asd = m(a)
+        bm, bsd = m(b)
+        rel = bm / am - 1
+        out.append(f"| {what} | {a_name} | {am:.1f} ± {asd:.1f} | {b_name} | {bm:.1f} ± {bsd:.1f} | "
+                   f"{100*rel:+.1f} % |")
+        summary[a_name] = rel
+    lm, lsd = m(bj_lock)
+    out.append(f"| lane evaluations a vmap'd while-loop computes | | | BlackJAX lockstep "
+               f"(all 50 lanes until the slowest chain ends) | {lm:.1f} ± {lsd:.1f} | "
+               f"{100*(lm/m(ns_probes)[0]-1):+.1f} % vs nslab probes |")
+    steps_ns = m([d["results"]["diagnostics"]["outer_steps"] for d in ns])
+    steps_bj = m([d["results"]["diagnostics"]["outer_steps"] for d in bj])
+    out.append(f"| outer steps to termination | | {steps_ns[0]:.1f} ± {steps_ns[1]:.1f} | | "
+               f"{steps_bj[0]:.1f} ± {steps_bj[1]:.1f} | {100*(steps_bj[0]/steps_ns[0]-1):+.1f} % |")
+    out.append("")
+    return {"like_with_like": summary["nslab `diagnostics.slice_probes`"]}
+
+
+def timing_section(runs, out):
+    names = [n for n in LABELS if n in runs]
+    if not names:
+        return
+    out.append("#### Time per evaluation (`time_per_eval_ms` = sampler wall / evaluations; mean ± sd over seeds)")
+    out.append("")
+    out.append("| sampler | time per eval | total evals (mean) | sampler wall s (mean) | "
+               "likelihood wall share | overhead per eval | note |")
+    out.append("|---|---|---|---|---|---|---|")
+    for n in names:
+        docs = runs[n]
+        t = mean_sd([d["performance"].get("time_per_eval_ms") for d in docs])
+        ev = mean_sd([d["performance"].get("likelihood_evals") for d in docs])[0]
+        wall = mean_sd([d["performance"].get("sampler_wall_s") for d in docs])[0]
+        shares = [d["performance"]["likelihood_wall_s"] / d["performance"]["sampler_wall_s"]
+                  for d in docs if d["performance"].get("likelihood_wall_s")]
+        share = f"{100*st.fmean(shares):.0f} %" if shares else "— (fused)"
+        over = [1000 * (d["performance"]["sampler_wall_s"] - d["performance"]["likelihood_wall_s"]) /
+                d["performance"]["likelihood_evals"] for d in docs
+                if d["performance"].get("likelihood_wall_s") is not None]
+        om = mean_sd([o / 1000 for o in over])
+        note = ""
+        if n == "blackjax-nss":
+            micro = docs[0]["performance"].get("likelihood_only_ms_per_eval_batch50")
+            if micro:
+                note = f"JAX log L alone (jit+vmap, batch 50): {micro*1000:.2f} µs/eval"
+        out.append(f"| {LABELS[n]} | {fmt_ms(*t)} | {ev:.0f} | {wall:.3f} | {share} | "
+                   f"{fmt_ms(*om) if over else '—'} | {note} |")
+    out.append("")
+    ratio_pairs = [("blackjax-nss", "nslab-nss"), ("af-nss", "nslab-nss"),
+                   ("nautilus-sampler", "nslab-nautilus"), ("af-nautilus", "nslab-nautilus")]
+    lines = []
+    for peer, own in ratio_pairs:
+        if peer in runs and own in runs:
+            P, O = runs[peer], runs[own]
+            k = min(len(P), len(O))
+            r = [P[i]["performance"]["time_per_eval_ms"] / O[i]["performance"]["time_per_eval_ms"]
+                 for i in range(k)]
+            rm, rsd = mean_sd(r)
+            lines.append(f"| {LABELS[peer]} / {LABELS[own]} | {k} | {', '.join(f'{x:.1f}' for x in r)} | "
+                         f"{rm:.1f} ± {rsd:.1f} | {min(r):.1f}–{max(r):.1f} |")
+    if lines:
+        out.append("| ms/eval ratio (peer / nslab) | repeats | per repeat | mean ± sd | range |")
+        out.append("|---|---|---|---|---|")
+        out.extend(lines)
+        out.append("")
+
+
+def nautilus_section(runs, out):
+    names = [n for n in ("nslab-nautilus", "nautilus-sampler", "af-nautilus") if n in runs]
+    if not names:
+        return
+    out.append("#### Nautilus: evaluations to reach the N_eff target")
+    out.append("")
+    out.append("| sampler | n_live / n_batch / n_eff target | N_eff reached (mean) | evaluations (mean ± sd) | "
+               "overhead per eval (mean ± sd) |")
+    out.append("|---|---|---|---|---|")
+    for n in names:
+        docs = runs[n]
+        c = docs[0]["config"]
+        neff = mean_sd([d["results"].get("effective_sample_size") for d in docs])[0]
+        ev = mean_sd([d["performance"].get("likelihood_evals") for d in docs])
+        over = mean_sd([(d["performance"]["sampler_wall_s"] - d["performance"]["likelihood_wall_s"]) /
+                        d["performance"]["likelihood_evals"] * 1000 for d in docs
+                        if d["performance"].get("likelihood_wall_s") is not None])
+        out.append(f"| {LABELS[n]} | {c.get('n_live')} / {c.get('n_batch')} / {c.get('n_eff')} | "
+                   f"{fmt(neff, 0)} | {ev[0]:.0f} ± {ev[1]:.0f} | {fmt_ms(*over) if over[0] is not None else '—'} |")
+    out.append("")
+
+
+def main(argv=None):
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--root", default=str(REPO_ROOT / "results" / "peers"))
+    ap.add_argument("--out", default=None, help="also write the report (markdown) here")
+    args = ap.parse_args(argv)
+    root = Path(args.root)
+    table = load(root)
+    out = ["# nslab beside its peers", "",
+           "Generated by `tools/peers/compare.py` from the result files in this folder "
+           "(nslab.result/1); do not edit by hand. How to rerun: `tools/peers/README.md`.", ""]
+    devices = sorted({d["device"]["name"] for runs in table.values() for docs in runs.values()
+                      for d in docs if d.get("device")})
+    builds = {}
+    for runs in table.values():
+        for n, docs in runs.items():
+            b = docs[0].get("build", {})
+            builds[n] = ", ".join(f"{k} {v}" for k, v in b.items()
+                                  if v and k in ("blackjax", "jax", "nautilus-sampler", "autofit",
+                                                 "autolens", "git_sha", "version", "python"))
+    out.append("Machine: " + "; ".join(devices) + ". Every run single-threaded (nslab `threads=1`, "
+               "XLA/BLAS one thread), one at a time.")
+    out.append("")
+    for n, b in sorted(builds.items()):
+        out.append(f"- {LABELS.get(n, n)}: {b}")
+    out.append("")
+    eval_summary = {}
+    for cell_path in sorted(table, key=lambda c: (c.split("/")[0] != "analytic", c)):
+        runs = table[cell_path]
+        out.append(f"### {cell_path}")
+        out.append("")
+        c = None
+        for n in ("nslab-nss", "blackjax-nss"):
+            if n in runs:
+                c = runs[n][0]["config"]
+                break
+        if c:
+            out.append(f"NSS settings: n_live {c.get('n_live')}, num_delete {c.get('num_delete')}, "
+                       f"num_inner_steps {c.get('num_inner_steps')}, termination {c.get('termination')}, "
+                       f"max_steps {c.get('max_steps')}, max_shrinkage {c.get('max_shrinkage')}.")
+            out.append("")
+        evidence_section(cell_path, runs, out)
+        s = evals_section(runs, out)
+        if s:
+            eval_summary[cell_path] = s["like_with_like"]
+        nautilus_section(runs, out)
+        timing_section(runs, out)
+    if eval_summary:
+        avg = st.fmean(eval_summary.values())
+        out.insert(7, f"Evaluations per outer step, like with like (all slice probes), BlackJAX vs nslab, "
+                      f"averaged over the analytic problems: {100*avg:+.1f} % "
+                      f"({', '.join(f'{k.split('/', 1)[1]} {100*v:+.1f} %' for k, v in eval_summary.items())}); "
+                      f"nss.md asks for agreement within 10 %.")
+        out.insert(8, "")
+    text = "\n".join(out) + "\n"
+    sys.stdout.write(text)
+    if args.out:
+        path = Path(args.out)
+        tmp = path.with_suffix(path.suffix + ".tmp")
+        tmp.write_text(text)
+        tmp.replace(path)
+
+
+if __name__ == "__main__":
+    main()
