@@ -1,0 +1,141 @@
+#include "likelihoods/lens/mesh/rectangular_adapt.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <stdexcept>
+
+namespace nslab {
+
+RectangularAdaptImageMesh::RectangularAdaptImageMesh(int side, double weight_power,
+                                                     double weight_floor)
+    : side_(side), weight_power_(weight_power), weight_floor_(weight_floor) {
+  if (side < 3) throw std::invalid_argument("rectangular mesh side must be at least 3");
+}
+
+void RectangularAdaptImageMesh::mesh_weight_map(std::span<const double> adapt_image,
+                                                std::span<double> out) const {
+  double total = 0.0;
+  for (std::size_t i = 0; i < adapt_image.size(); ++i) {
+    double w = std::pow(std::max(adapt_image[i], 1e-12), weight_power_);
+    if (w < weight_floor_) w = weight_floor_;
+    out[i] = w;
+    total += w;
+  }
+  for (std::size_t i = 0; i < adapt_image.size(); ++i) out[i] /= total;
+}
+
+std::size_t RectangularAdaptImageMesh::scratch_bytes(std::size_t points) {
+  return aligned_array_bytes<int>(points) + 3 * aligned_array_bytes<double>(points);
+}
+
+void RectangularAdaptImageMesh::axis_transform(std::span<const double> scaled,
+                                               std::span<const double> weight_map,
+                                               std::span<int> order,
+                                               std::span<double> out) const {
+  const std::size_t n = scaled.size();
+  for (std::size_t i = 0; i < n; ++i) order[i] = static_cast<int>(i);
+  std::stable_sort(order.begin(), order.end(),
+                   [&](int a, int b) { return scaled[a] < scaled[b]; });
+  double running = 0.0;
+  std::size_t group_start = 0;
+  for (std::size_t k = 0; k < n; ++k) {
+    running += weight_map[order[k]];
+    // np.interp at a data point returns the CDF at the last point tied with
+    // it, so every member of a tie group gets the sum through the group.
+    const bool group_ends = k + 1 == n || scaled[order[k + 1]] != scaled[order[k]];
+    if (group_ends) {
+      for (std::size_t g = group_start; g <= k; ++g) out[order[g]] = running;
+      group_start = k + 1;
+    }
+  }
+}
+
+void RectangularAdaptImageMesh::interpolate(std::span<const double> y, std::span<const double> x,
+                                            std::span<const double> weight_map,
+                                            ScratchArena& scratch,
+                                            std::span<RectangularWeights> out) const {
+  const std::size_t n = y.size();
+  std::span<int> order = scratch.take<int>(n);
+  std::span<double> scaled = scratch.take<double>(n);
+  std::span<double> transform_y = scratch.take<double>(n);
+  std::span<double> transform_x = scratch.take<double>(n);
+
+  // PyAutoArray normalises by the mean and the smaller of the two standard
+  // deviations (population, ddof 0) before building the transform; the CDF
+  // only sees the order, but the scaling can merge near-equal values, so it
+  // is kept.
+  double mean_y = 0.0, mean_x = 0.0;
+  for (std::size_t i = 0; i < n; ++i) {
+    mean_y += y[i];
+    mean_x += x[i];
+  }
+  mean_y /= static_cast<double>(n);
+  mean_x /= static_cast<double>(n);
+  double var_y = 0.0, var_x = 0.0;
+  for (std::size_t i = 0; i < n; ++i) {
+    var_y += (y[i] - mean_y) * (y[i] - mean_y);
+    var_x += (x[i] - mean_x) * (x[i] - mean_x);
+  }
+  const double scale = std::min(std::sqrt(var_y / n), std::sqrt(var_x / n));
+
+  for (std::size_t i = 0; i < n; ++i) scaled[i] = (y[i] - mean_y) / scale;
+  axis_transform(scaled, weight_map, order, transform_y);
+  for (std::size_t i = 0; i < n; ++i) scaled[i] = (x[i] - mean_x) / scale;
+  axis_transform(scaled, weight_map, order, transform_x);
+
+  const int s = side_;
+  for (std::size_t i = 0; i < n; ++i) {
+    const double gy = (s - 3) * transform_y[i] + 1.0;
+    const double gx = (s - 3) * transform_x[i] + 1.0;
+    const double iy = std::clamp(std::floor(gy), 0.0, static_cast<double>(s - 2));
+    const double ix = std::clamp(std::floor(gx), 0.0, static_cast<double>(s - 2));
+    const double t_row = gy - iy, t_col = gx - ix;
+    const int row_down = s - static_cast<int>(iy), row_up = row_down - 1;
+    const int col_down = static_cast<int>(ix), col_up = col_down + 1;
+    RectangularWeights& w = out[i];
+    w.index[0] = row_up * s + col_down;  // tl
+    w.index[1] = row_up * s + col_up;    // tr
+    w.index[2] = row_down * s + col_down;  // bl
+    w.index[3] = row_down * s + col_up;    // br
+    w.weight[0] = t_row * (1 - t_col);
+    w.weight[1] = t_row * t_col;
+    w.weight[2] = (1 - t_row) * (1 - t_col);
+    w.weight[3] = (1 - t_row) * t_col;
+  }
+}
+
+std::vector<int> RectangularAdaptImageMesh::edge_pixels() const {
+  std::vector<int> edge;
+  for (int row = 0; row < side_; ++row)
+    for (int col = 0; col < side_; ++col)
+      if (row == 0 || row == side_ - 1 || col == 0 || col == side_ - 1)
+        edge.push_back(row * side_ + col);
+  return edge;
+}
+
+void RectangularAdaptImageMesh::neighbors(int pixel, int out[4]) const {
+  const int row = pixel / side_, col = pixel % side_;
+  out[0] = row > 0 ? pixel - side_ : -1;
+  out[1] = col > 0 ? pixel - 1 : -1;
+  out[2] = col < side_ - 1 ? pixel + 1 : -1;
+  out[3] = row < side_ - 1 ? pixel + side_ : -1;
+}
+
+void RectangularAdaptImageMesh::constant_regularization(double coefficient,
+                                                        Eigen::Ref<Eigen::MatrixXd> h) const {
+  const double c2 = coefficient * coefficient;
+  h.setZero();
+  for (int p = 0; p < static_cast<int>(pixels()); ++p) {
+    int nb[4];
+    neighbors(p, nb);
+    int degree = 0;
+    for (int k = 0; k < 4; ++k) {
+      if (nb[k] < 0) continue;
+      ++degree;
+      h(p, nb[k]) -= c2;
+    }
+    h(p, p) = 1e-8 + c2 * degree;
+  }
+}
+
+}  // namespace nslab
