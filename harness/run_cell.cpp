@@ -10,6 +10,8 @@
 #include "core/error.hpp"
 #include "core/memory_meter.hpp"
 #include "core/thread_pool.hpp"
+#include "harness/cupti_peak_memory.hpp"
+#include "harness/device_info_cuda.hpp"
 #include "harness/progress_printer.hpp"
 
 namespace nslab {
@@ -52,13 +54,16 @@ std::string default_result_path(const CellId& cell, const std::string& device_sh
 
 DeviceInfo device_info_for_backend(const std::string& backend) {
   if (backend == "cpu") return cpu_device_info();
-  throw UsageError("backend '" + backend + "' is not built into this nslab (use backend=cpu)");
+  if (backend == "cuda") return cuda_device_info();  // UsageError in a build without CUDA
+  throw UsageError("backend '" + backend + "' is unknown (use backend=cpu or backend=cuda)");
 }
 
 Json run_cell(const CellId& cell, const RunOptions& options) {
   const Settings settings = resolve_settings(cell, options.overrides);
   set_default_threads(settings.count("threads"));
   const DeviceInfo device = device_info_for_backend(settings.text("backend"));
+  // Records from before the likelihood allocates, so its fixed data counts too.
+  DevicePeakMonitor device_peak_monitor(device.backend == "cuda");
   const auto likelihood = likelihood_family(cell.family()).make(cell, settings);
   const SamplerKind& sampler = sampler_kind(cell.sampler);
 
@@ -66,6 +71,7 @@ Json run_cell(const CellId& cell, const RunOptions& options) {
   const std::size_t fixed_bytes = meter.current_bytes();
   meter.reset_peak();
   host_memory_meter().reset_peak();
+  device_peak_monitor.begin_window();
 
   ProgressPrinter printer(cell.str(), options.quiet);
   RunControl control;
@@ -78,6 +84,7 @@ Json run_cell(const CellId& cell, const RunOptions& options) {
   const std::string started_at = utc_now_iso8601();
   const auto start = std::chrono::steady_clock::now();
   const SamplerResult result = sampler.run(*likelihood, settings, control);
+  const DevicePeak device_peak = device_peak_monitor.finish(meter.peak_bytes());
   const double total_wall_s =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 
@@ -120,8 +127,9 @@ Json run_cell(const CellId& cell, const RunOptions& options) {
   Json memory;
   memory["bytes_per_replica"] = likelihood->bytes_per_replica();
   memory["fixed_overhead_bytes"] = fixed_bytes;
-  memory["peak_device_bytes"] = meter.peak_bytes();
-  memory["peak_device_source"] = "tracked";
+  memory["peak_device_bytes"] = device_peak.bytes;
+  memory["peak_device_source"] = device_peak.source;
+  if (!device_peak.note.empty()) memory["peak_device_note"] = device_peak.note;
   memory["peak_tracked_bytes"] = meter.peak_bytes();
   memory["peak_rss_bytes"] = peak_rss_bytes();
 
@@ -145,7 +153,8 @@ Json run_cell(const CellId& cell, const RunOptions& options) {
                         {"name", device.name},
                         {"memory_bytes", device.memory_bytes},
                         {"driver", device.driver},
-                        {"compute_capability", device.compute_capability}};
+                        {"compute_capability", device.compute_capability},
+                        {"short_name", device.short_name}};
   document["build"] = {{"version", build_info::kVersion},
                        {"git_sha", build_info::kGitSha},
                        {"preset", build_info::kPreset},

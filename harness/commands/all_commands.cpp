@@ -7,6 +7,8 @@ const std::vector<CommandAdder>& all_commands() {
       add_list_command,
       add_run_command,
       add_eval_command,
+      add_table_command,
+      add_plot_command,
   };
   return commands;
 }

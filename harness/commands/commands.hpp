@@ -15,6 +15,9 @@ using CommandAdder = CommandRunner (*)(CLI::App&);
 CommandRunner add_list_command(CLI::App& app);
 CommandRunner add_run_command(CLI::App& app);
 CommandRunner add_eval_command(CLI::App& app);
+CommandRunner add_table_command(CLI::App& app);
+CommandRunner add_plot_command(CLI::App& app);
+CommandRunner add_probe_command(CLI::App& app);
 
 const std::vector<CommandAdder>& all_commands();
 

@@ -1,0 +1,137 @@
+#include "harness/result_reader.hpp"
+
+#include <algorithm>
+#include <filesystem>
+
+#include "core/atomic_file.hpp"
+#include "core/error.hpp"
+
+namespace nslab {
+namespace {
+
+using nlohmann::json;
+
+std::optional<double> number_at(const json& document, const json::json_pointer& pointer) {
+  if (!document.contains(pointer)) return std::nullopt;
+  const json& value = document.at(pointer);
+  if (!value.is_number()) return std::nullopt;
+  return value.get<double>();
+}
+
+std::string text_at(const json& document, const json::json_pointer& pointer) {
+  if (!document.contains(pointer) || !document.at(pointer).is_string()) return {};
+  return document.at(pointer).get<std::string>();
+}
+
+std::optional<long long> batch_from(const json& config, const std::string& key) {
+  if (!config.is_object() || !config.contains(key)) return std::nullopt;
+  const json& value = config.at(key);
+  if (value.is_number_integer()) return value.get<long long>();
+  return std::nullopt;
+}
+
+ResultRow parse_nslab(const json& d, const std::string& path) {
+  ResultRow row;
+  row.path = path;
+  row.layout = "nslab";
+  for (const char* key : {"sampler", "dataset", "model", "instrument", "precision"})
+    if (!d.contains(key) || !d[key].is_string())
+      throw UsageError(path + ": nslab.result/1 file lacks \"" + key + "\"");
+  row.sampler = d["sampler"];
+  row.dataset = d["dataset"];
+  row.model = d["model"];
+  row.instrument = d["instrument"];
+  row.precision = d["precision"];
+  const json config = d.value("config", json::object());
+  row.batch_key = row.sampler == "nautilus" || row.sampler.find("nautilus") != std::string::npos
+                      ? "n_batch"
+                      : "chunk_size";
+  row.batch = batch_from(config, row.batch_key);
+  if (config.contains("inversion") && config["inversion"].is_string()) row.inversion = config["inversion"];
+  row.device = text_at(d, "/device/short_name"_json_pointer);
+  if (row.device.empty()) row.device = text_at(d, "/device/name"_json_pointer);
+  if (text_at(d, "/device/backend"_json_pointer) == "cpu") row.device = "cpu";
+  row.log_z = number_at(d, "/results/log_evidence"_json_pointer);
+  row.log_z_error = number_at(d, "/results/log_evidence_error"_json_pointer);
+  row.reference_log_z = number_at(d, "/results/reference_log_evidence"_json_pointer);
+  row.max_log_l = number_at(d, "/results/max_log_likelihood"_json_pointer);
+  row.evals = number_at(d, "/performance/likelihood_evals"_json_pointer);
+  row.time_per_eval_ms = number_at(d, "/performance/time_per_eval_ms"_json_pointer);
+  row.total_wall_s = number_at(d, "/performance/total_wall_s"_json_pointer);
+  row.sampler_wall_s = number_at(d, "/performance/sampler_wall_s"_json_pointer);
+  row.peak_device_bytes = number_at(d, "/memory/peak_device_bytes"_json_pointer);
+  row.peak_tracked_bytes = number_at(d, "/memory/peak_tracked_bytes"_json_pointer);
+  row.bytes_per_replica = number_at(d, "/memory/bytes_per_replica"_json_pointer);
+  row.fixed_overhead_bytes = number_at(d, "/memory/fixed_overhead_bytes"_json_pointer);
+  row.peak_source = text_at(d, "/memory/peak_device_source"_json_pointer);
+  return row;
+}
+
+// autolens_profiling/results/searches/<sampler>/<dataset>/<model>/<instrument>/<config>.json
+ResultRow parse_autolens_profiling(const json& d, const std::string& path) {
+  ResultRow row;
+  row.path = path;
+  row.layout = "autolens_profiling";
+  row.sampler = "af-" + d.value("sampler", std::string("?"));
+  row.dataset = d.value("dataset_class", std::string("?"));
+  row.model = d.value("model", std::string("?"));
+  row.instrument = d.value("instrument", std::string("?"));
+  const std::string config_name = d.value("config_name", std::string());
+  row.precision = config_name.find("fp32") != std::string::npos ? "fp32" : "fp64";
+  std::string smi = text_at(d, "/device/nvidia_smi"_json_pointer);
+  row.device = smi.empty() ? text_at(d, "/device/backend"_json_pointer) : smi.substr(0, smi.find(','));
+  const json config = d.value("sampler_config", json::object());
+  row.batch_key = row.sampler == "af-nautilus" ? "n_batch" : "chunk_size";
+  row.batch = batch_from(config, row.batch_key);
+  row.log_z = number_at(d, "/results/log_evidence"_json_pointer);
+  row.max_log_l = number_at(d, "/results/max_log_likelihood"_json_pointer);
+  row.evals = number_at(d, "/performance/likelihood_evals"_json_pointer);
+  row.time_per_eval_ms = number_at(d, "/performance/time_per_eval_ms"_json_pointer);
+  row.total_wall_s = number_at(d, "/performance/total_wall_s"_json_pointer);
+  row.sampler_wall_s = number_at(d, "/performance/sampler_wall_s"_json_pointer);
+  return row;
+}
+
+}  // namespace
+
+ResultRow parse_result(const json& document, const std::string& path) {
+  if (!document.is_object()) throw UsageError(path + ": not a result file (not a JSON object)");
+  if (document.contains("schema")) {
+    const json& schema = document["schema"];
+    if (schema == "nslab.result/1") return parse_nslab(document, path);
+    throw UsageError(path + ": result schema " + schema.dump() + " is not nslab.result/1");
+  }
+  if (document.contains("dataset_class") && document.contains("sampler_config"))
+    return parse_autolens_profiling(document, path);
+  throw UsageError(path + ": not a result file (no \"schema\", not autolens_profiling's layout)");
+}
+
+std::vector<ResultRow> read_results(const std::vector<std::string>& paths) {
+  namespace fs = std::filesystem;
+  std::vector<std::string> files;
+  for (const auto& path : paths) {
+    if (fs::is_directory(path)) {
+      for (const auto& entry : fs::recursive_directory_iterator(path))
+        if (entry.is_regular_file() && entry.path().extension() == ".json")
+          files.push_back(entry.path().string());
+    } else if (fs::exists(path)) {
+      files.push_back(path);
+    } else {
+      throw UsageError("no such result file or folder: " + path);
+    }
+  }
+  std::sort(files.begin(), files.end());
+  std::vector<ResultRow> rows;
+  for (const auto& file : files) {
+    json document;
+    try {
+      document = json::parse(read_file(file));
+    } catch (const json::parse_error& error) {
+      throw UsageError(file + ": not valid JSON (truncated?): " + error.what());
+    }
+    rows.push_back(parse_result(document, file));
+  }
+  return rows;
+}
+
+}  // namespace nslab

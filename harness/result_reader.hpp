@@ -1,0 +1,35 @@
+#pragma once
+// Reads result files into flat rows for tables and plots: nslab's own
+// (schema nslab.result/1, peers' files included) and autolens_profiling's
+// search layout, so nslab and PyAutoLens rows can sit in one table.
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+namespace nslab {
+
+struct ResultRow {
+  std::string path;
+  std::string layout;  // "nslab" or "autolens_profiling"
+  std::string sampler, dataset, model, instrument, precision;
+  std::string device;       // short device name (cpu, h100, "NVIDIA A100 80GB PCIe", ...)
+  std::string batch_key;    // chunk_size | n_batch
+  std::optional<long long> batch;  // k; empty when unset (all in flight)
+  std::string inversion;
+  std::optional<double> log_z, log_z_error, reference_log_z, max_log_l;
+  std::optional<double> evals, time_per_eval_ms, total_wall_s, sampler_wall_s;
+  std::optional<double> peak_device_bytes, peak_tracked_bytes, bytes_per_replica, fixed_overhead_bytes;
+  std::string peak_source;
+  std::string group() const { return dataset + "/" + model + "/" + instrument + "/" + precision; }
+};
+
+// Parses one document; throws UsageError naming `path` when it is not a
+// result file of a known layout.
+ResultRow parse_result(const nlohmann::json& document, const std::string& path);
+// Files and folders (searched recursively for *.json); throws UsageError on
+// a missing path, unparsable JSON or an unknown layout.
+std::vector<ResultRow> read_results(const std::vector<std::string>& paths);
+
+}  // namespace nslab

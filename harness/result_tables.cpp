@@ -1,0 +1,182 @@
+#include "harness/result_tables.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <map>
+#include <set>
+#include <sstream>
+
+namespace nslab {
+namespace {
+
+std::string fixed(const std::optional<double>& value, int digits) {
+  if (!value) return "-";
+  char buffer[64];
+  std::snprintf(buffer, sizeof buffer, "%.*f", digits, *value);
+  return buffer;
+}
+
+std::string general(const std::optional<double>& value, int digits = 4) {
+  if (!value) return "-";
+  char buffer[64];
+  std::snprintf(buffer, sizeof buffer, "%.*g", digits, *value);
+  return buffer;
+}
+
+std::string batch_text(const ResultRow& row) {
+  return row.batch ? std::to_string(*row.batch) : std::string("all");
+}
+
+// NSS-like samplers are compared with the Nautilus of the same family
+// (nss with nautilus, af-nss with af-nautilus) on the same device.
+std::string partner_of(const std::string& sampler) {
+  const auto at = sampler.find("nss");
+  if (at == std::string::npos) return {};
+  return sampler.substr(0, at) + "nautilus" + sampler.substr(at + 3);
+}
+
+bool row_order(const ResultRow& a, const ResultRow& b) {
+  return std::tie(a.sampler, a.device, a.batch, a.path) < std::tie(b.sampler, b.device, b.batch, b.path);
+}
+
+}  // namespace
+
+std::string format_bytes(const std::optional<double>& bytes) {
+  if (!bytes) return "-";
+  char buffer[64];
+  const double b = *bytes;
+  if (b >= 1024.0 * 1024 * 1024) std::snprintf(buffer, sizeof buffer, "%.2f GiB", b / (1024.0 * 1024 * 1024));
+  else if (b >= 1024.0 * 1024) std::snprintf(buffer, sizeof buffer, "%.1f MiB", b / (1024.0 * 1024));
+  else if (b >= 1024.0) std::snprintf(buffer, sizeof buffer, "%.1f KiB", b / 1024.0);
+  else std::snprintf(buffer, sizeof buffer, "%.0f B", b);
+  return buffer;
+}
+
+std::string format_duration(const std::optional<double>& seconds) {
+  if (!seconds) return "-";
+  char buffer[64];
+  const double s = *seconds;
+  if (s < 120) std::snprintf(buffer, sizeof buffer, "%.3g s", s);
+  else if (s < 7200) std::snprintf(buffer, sizeof buffer, "%.1f min", s / 60);
+  else std::snprintf(buffer, sizeof buffer, "%.2f h", s / 3600);
+  return buffer;
+}
+
+std::vector<Table> comparison_tables(const std::vector<ResultRow>& rows) {
+  std::map<std::string, std::vector<ResultRow>> groups;
+  for (const auto& row : rows) groups[row.group()].push_back(row);
+  std::vector<Table> tables;
+  for (auto& [group, members] : groups) {
+    std::sort(members.begin(), members.end(), row_order);
+    Table table;
+    table.title = group;
+    table.header = {"sampler", "device", "k", "log Z", "± err", "reference", "max log L", "evals",
+                    "ms/eval", "÷ Nautilus", "wall", "peak memory", "source"};
+    for (const auto& row : members) {
+      std::string ratio = "-";
+      const std::string partner = partner_of(row.sampler);
+      if (!partner.empty() && row.time_per_eval_ms) {
+        for (const auto& other : members) {
+          if (other.sampler == partner && other.device == row.device && other.time_per_eval_ms &&
+              *other.time_per_eval_ms > 0) {
+            ratio = fixed(*row.time_per_eval_ms / *other.time_per_eval_ms, 2) + "×";
+            break;
+          }
+        }
+      }
+      table.rows.push_back({row.sampler, row.device, batch_text(row), fixed(row.log_z, 3),
+                            fixed(row.log_z_error, 3), fixed(row.reference_log_z, 3),
+                            fixed(row.max_log_l, 3), general(row.evals, 9),
+                            general(row.time_per_eval_ms, 4), ratio,
+                            format_duration(row.total_wall_s),
+                            format_bytes(row.peak_device_bytes),
+                            row.peak_source.empty() ? "-" : row.peak_source});
+    }
+    tables.push_back(std::move(table));
+  }
+  return tables;
+}
+
+std::vector<Table> batch_sweep_tables(const std::vector<ResultRow>& rows) {
+  std::map<std::string, std::vector<ResultRow>> sweeps;
+  for (const auto& row : rows)
+    if (row.layout == "nslab") sweeps[row.sampler + "/" + row.group() + " on " + row.device].push_back(row);
+  std::vector<Table> tables;
+  for (auto& [name, members] : sweeps) {
+    std::set<std::string> distinct;
+    for (const auto& row : members) distinct.insert(batch_text(row));
+    if (distinct.size() < 2) continue;
+    std::sort(members.begin(), members.end(), [](const ResultRow& a, const ResultRow& b) {
+      return a.batch.value_or(1LL << 62) < b.batch.value_or(1LL << 62);
+    });
+    Table table;
+    table.title = name + ": " + members.front().batch_key + " sweep";
+    table.header = {members.front().batch_key, "peak memory", "fixed + k × bytes/replica",
+                    "ms/eval", "evals", "log Z"};
+    for (const auto& row : members) {
+      std::optional<double> predicted;
+      if (row.batch && row.bytes_per_replica && row.fixed_overhead_bytes)
+        predicted = *row.fixed_overhead_bytes + *row.batch * *row.bytes_per_replica;
+      table.rows.push_back({batch_text(row), format_bytes(row.peak_device_bytes),
+                            format_bytes(predicted), general(row.time_per_eval_ms, 4),
+                            general(row.evals, 9), fixed(row.log_z, 3)});
+    }
+    tables.push_back(std::move(table));
+  }
+  return tables;
+}
+
+std::string render_markdown(const std::vector<Table>& tables) {
+  std::ostringstream out;
+  for (const auto& table : tables) {
+    out << "### " << table.title << "\n\n|";
+    for (const auto& cell : table.header) out << ' ' << cell << " |";
+    out << "\n|";
+    for (std::size_t i = 0; i < table.header.size(); ++i) out << "---|";
+    out << '\n';
+    for (const auto& row : table.rows) {
+      out << '|';
+      for (const auto& cell : row) out << ' ' << cell << " |";
+      out << '\n';
+    }
+    out << '\n';
+  }
+  return out.str();
+}
+
+std::string render_csv(const std::vector<ResultRow>& rows) {
+  auto quote = [](const std::string& text) {
+    if (text.find_first_of(",\"\n") == std::string::npos) return text;
+    std::string quoted = "\"";
+    for (char c : text) quoted += c == '"' ? std::string("\"\"") : std::string(1, c);
+    return quoted + "\"";
+  };
+  auto number = [](const std::optional<double>& value) {
+    if (!value) return std::string();
+    char buffer[64];
+    std::snprintf(buffer, sizeof buffer, "%.17g", *value);
+    return std::string(buffer);
+  };
+  std::ostringstream out;
+  out << "layout,sampler,dataset,model,instrument,precision,device,batch_key,batch,inversion,"
+         "log_evidence,log_evidence_error,reference_log_evidence,max_log_likelihood,"
+         "likelihood_evals,time_per_eval_ms,total_wall_s,sampler_wall_s,peak_device_bytes,"
+         "peak_device_source,peak_tracked_bytes,bytes_per_replica,fixed_overhead_bytes,path\n";
+  for (const auto& r : rows) {
+    out << quote(r.layout) << ',' << quote(r.sampler) << ',' << quote(r.dataset) << ','
+        << quote(r.model) << ',' << quote(r.instrument) << ',' << quote(r.precision) << ','
+        << quote(r.device) << ',' << quote(r.batch_key) << ','
+        << (r.batch ? std::to_string(*r.batch) : "") << ',' << quote(r.inversion) << ','
+        << number(r.log_z) << ',' << number(r.log_z_error) << ',' << number(r.reference_log_z)
+        << ',' << number(r.max_log_l) << ',' << number(r.evals) << ','
+        << number(r.time_per_eval_ms) << ',' << number(r.total_wall_s) << ','
+        << number(r.sampler_wall_s) << ',' << number(r.peak_device_bytes) << ','
+        << quote(r.peak_source) << ',' << number(r.peak_tracked_bytes) << ','
+        << number(r.bytes_per_replica) << ',' << number(r.fixed_overhead_bytes) << ','
+        << quote(r.path) << '\n';
+  }
+  return out.str();
+}
+
+}  // namespace nslab

@@ -1,0 +1,96 @@
+#include <gtest/gtest.h>
+
+#include <filesystem>
+
+#include "core/atomic_file.hpp"
+#include "core/error.hpp"
+#include "harness/nslab_process.hpp"
+#include "harness/result_tables.hpp"
+
+namespace nslab {
+namespace {
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+json nslab_result(const std::string& sampler, double ms_per_eval, long long k) {
+  return {{"schema", "nslab.result/1"}, {"sampler", sampler}, {"dataset", "analytic"},
+          {"model", "gaussian"}, {"instrument", "d5"}, {"precision", "fp64"},
+          {"config", {{sampler == "nss" ? "chunk_size" : "n_batch", k}}},
+          {"results", {{"log_evidence", -6.9}, {"log_evidence_error", 0.2}, {"reference_log_evidence", -6.93}}},
+          {"performance", {{"likelihood_evals", 1000}, {"time_per_eval_ms", ms_per_eval}, {"total_wall_s", 3.0}}},
+          {"memory", {{"peak_device_bytes", 2048 * k}, {"bytes_per_replica", 2048}, {"fixed_overhead_bytes", 0},
+                      {"peak_device_source", "tracked"}}},
+          {"device", {{"backend", "cpu"}, {"name", "test CPU"}}}};
+}
+
+TEST(ResultTables, NssSitsBesideNautilusWithItsRatio) {
+  const std::vector<ResultRow> rows = {parse_result(nslab_result("nss", 0.5, 10), "a.json"),
+                                       parse_result(nslab_result("nautilus", 2.0, 100), "b.json")};
+  const auto tables = comparison_tables(rows);
+  ASSERT_EQ(tables.size(), 1u);
+  EXPECT_EQ(tables[0].title, "analytic/gaussian/d5/fp64");
+  ASSERT_EQ(tables[0].rows.size(), 2u);
+  EXPECT_EQ(tables[0].rows[1][0], "nss");
+  EXPECT_EQ(tables[0].rows[1][9], "0.25×");
+  const std::string markdown = render_markdown(tables);
+  EXPECT_NE(markdown.find("| nss | cpu | 10 | -6.900 | 0.200 | -6.930 |"), std::string::npos) << markdown;
+}
+
+TEST(ResultTables, SweepTableShowsMeasuredBesideModel) {
+  std::vector<ResultRow> rows;
+  for (long long k : {1, 4, 16}) rows.push_back(parse_result(nslab_result("nss", 1.0, k), "x.json"));
+  const auto sweeps = batch_sweep_tables(rows);
+  ASSERT_EQ(sweeps.size(), 1u);
+  ASSERT_EQ(sweeps[0].rows.size(), 3u);
+  EXPECT_EQ(sweeps[0].rows[2][0], "16");
+  EXPECT_EQ(sweeps[0].rows[2][1], "32.0 KiB");
+  EXPECT_EQ(sweeps[0].rows[2][2], "32.0 KiB");
+}
+
+TEST(ResultReader, ReadsAutolensProfilingAnchors) {
+  const std::string anchor = std::string(NSLAB_SOURCE_DIR) +
+      "/../shared/anchors/autolens_profiling/results/searches/nautilus/imaging/delaunay/hst/hpc_a100_fp64.json";
+  if (!fs::exists(anchor)) GTEST_SKIP() << "anchor results not present at " << anchor;
+  const auto rows = read_results({anchor});
+  ASSERT_EQ(rows.size(), 1u);
+  EXPECT_EQ(rows[0].sampler, "af-nautilus");
+  EXPECT_EQ(rows[0].group(), "imaging/delaunay/hst/fp64");
+  EXPECT_EQ(rows[0].batch.value_or(-1), 16);
+  EXPECT_NEAR(*rows[0].time_per_eval_ms, 84.76, 0.01);
+  EXPECT_EQ(rows[0].device, "NVIDIA A100 80GB PCIe");
+}
+
+TEST(ResultReader, RefusesOtherSchemasAndTruncatedFiles) {
+  EXPECT_THROW(parse_result(json{{"schema", "nslab.result/2"}}, "x.json"), UsageError);
+  EXPECT_THROW(parse_result(json{{"hello", 1}}, "x.json"), UsageError);
+  const fs::path dir = fs::path(NSLAB_BINARY_DIR) / "test-scratch" / "tables";
+  fs::create_directories(dir);
+  const std::string truncated = dir / "truncated.json";
+  write_file_atomically(truncated, nslab_result("nss", 1, 1).dump().substr(0, 80));
+  EXPECT_THROW(read_results({truncated}), UsageError);
+  // The command line says so in one line with exit 2, and does not touch --out.
+  const std::string out = dir / "table.md";
+  write_file_atomically(out, "previous table\n");
+  EXPECT_EQ(testing::run_nslab({"table", truncated, "--out", out}), 2);
+  EXPECT_EQ(read_file(out), "previous table\n");
+}
+
+TEST(CommandLine, BadRequestsExitTwoAndWriteNothing) {
+  const fs::path dir = fs::path(NSLAB_BINARY_DIR) / "test-scratch" / "cli";
+  fs::remove_all(dir);
+  fs::create_directories(dir);
+  const std::string out = dir / "r.json";
+  EXPECT_EQ(testing::run_nslab({"run", "nss/analytic/gaussian/d5"}), 2);
+  EXPECT_EQ(testing::run_nslab({"run", "nss/nowhere/gaussian/d5/fp64", "--out", out}), 2);
+  EXPECT_EQ(testing::run_nslab({"run", "nss/analytic/gaussian/d5/fp64", "--set", "n_lives=3", "--out", out}), 2);
+  EXPECT_EQ(testing::run_nslab({"run", "nss/analytic/gaussian/d5/fp64", "--set", "n_live=many", "--out", out}), 2);
+  EXPECT_EQ(testing::run_nslab({"run", "nss/analytic/gaussian/d5/fp64", "--set", "num_delete=500", "--out", out}), 2);
+  EXPECT_EQ(testing::run_nslab({"frobnicate"}), 2);
+  EXPECT_FALSE(fs::exists(out));
+  EXPECT_EQ(testing::run_nslab({"run", "nss/analytic/gaussian/d2/fp64", "--quiet", "--out", out}), 0);
+  EXPECT_TRUE(fs::exists(out));
+}
+
+}  // namespace
+}  // namespace nslab
