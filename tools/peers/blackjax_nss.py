@@ -246,6 +246,11 @@ def main(argv=None):
     ap.add_argument("--cells", default=",".join(f"{m}/d{d}" for m, d in peerlib.ANALYTIC_CELLS))
     ap.add_argument("--seeds", default="1,2,3")
     ap.add_argument("--out-root", default=str(peerlib.RESULTS_ROOT))
+    ap.add_argument("--with-nslab", action="store_true",
+                    help="run `nslab run nss/...` with the same seed right after each BlackJAX run "
+                         "(interleaved, so both see the same machine load) into nslab-nss-seed<N>.json")
+    ap.add_argument("--no-warmup", action="store_true",
+                    help="skip the discarded warm-up run (seed 0) before the timed seeds")
     args = ap.parse_args(argv)
     seeds = [int(s) for s in args.seeds.split(",")]
     compiled: dict = {}
@@ -256,6 +261,8 @@ def main(argv=None):
         log_l = jax.jit(peerlib.jax_log_likelihood(problem))
         checks = peerlib.assert_against_nslab(problem, lambda p: log_l(jnp.asarray(p)))
         micro = likelihood_microbench(problem)
+        if not args.no_warmup:  # first run in a process is slower (allocator, caches): discard it
+            run_one(problem, 0, settings, compiled)
         for seed in seeds:
             doc = run_one(problem, seed, settings, compiled)
             doc["results"]["likelihood_checked_against_nslab_eval"] = checks
@@ -270,6 +277,19 @@ def main(argv=None):
                   f"{r['diagnostics']['neal_probes_per_outer_step']:.1f} neal probes/step, "
                   f"{p['time_per_eval_ms']*1000:.2f} us/eval -> {peerlib.rel(path)}",
                   flush=True)
+            if args.with_nslab:
+                out = peerlib.Path(args.out_root) / problem.cell_path / f"nslab-nss-seed{seed}.json"
+                cell = f"nss/{problem.cell_path}/fp64"
+                nd = peerlib.run_nslab(cell, out, {"seed": seed, "threads": 1})
+                if nd["config"]["num_inner_steps"] != settings["num_inner_steps"] or \
+                        nd["config"]["n_live"] != settings["n_live"] or \
+                        nd["config"]["num_delete"] != settings["num_delete"]:
+                    raise RuntimeError(f"{cell}: nslab settings differ from the peer's: {nd['config']}")
+                r, p = nd["results"], nd["performance"]
+                print(f"  nslab seed {seed}: logZ {r['log_evidence']:.3f} +- {r['log_evidence_error']:.3f}, "
+                      f"{r['diagnostics']['outer_steps']:.0f} steps, "
+                      f"{r['diagnostics']['slice_probes'] / r['diagnostics']['outer_steps']:.1f} probes/step, "
+                      f"{p['time_per_eval_ms']*1000:.2f} us/eval", flush=True)
 
 
 if __name__ == "__main__":

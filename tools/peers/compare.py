@@ -209,7 +209,7 @@ def timing_section(runs, out):
         over = [1000 * (d["performance"]["sampler_wall_s"] - d["performance"]["likelihood_wall_s"]) /
                 d["performance"]["likelihood_evals"] for d in docs
                 if d["performance"].get("likelihood_wall_s") is not None]
-        om = mean_sd([o / 1000 for o in over])
+        om = mean_sd(over)
         note = ""
         if n == "blackjax-nss":
             micro = docs[0]["performance"].get("likelihood_only_ms_per_eval_batch50")
@@ -259,6 +259,40 @@ def nautilus_section(runs, out):
     out.append("")
 
 
+def calibration_section(root: Path, out):
+    path = root / "calibration.json"
+    if not path.exists():
+        return
+    cal = json.loads(path.read_text())
+    out.append("## Calibration over many seeds (`calibration.json`, `tools/peers/calibrate.py`)")
+    out.append("")
+    out.append("Each run's log Z against the closed form. A calibrated sampler has a bias within a few "
+               "standard errors of zero, a scatter over seeds close to its mean reported error, and "
+               "about 68 % / 95 % of runs within 1σ / 2σ of the closed form.")
+    out.append("")
+    out.append("| problem | sampler | runs | mean log Z − closed form (± s.e.) | bias / s.e. | sd over seeds | "
+               "mean reported error | sd / error | within 1σ | within 2σ | probes per outer step |")
+    out.append("|---|---|---|---|---|---|---|---|---|---|---|")
+    for cell_path, entry in sorted(cal.get("problems", {}).items()):
+        ref = entry["reference_log_evidence"]
+        for name in ("nslab-nss", "blackjax-nss"):
+            runs = entry.get(name)
+            if not runs:
+                continue
+            n = len(runs)
+            d = [r["log_z"] - ref for r in runs]
+            e = [r["error"] for r in runs]
+            bias, sd = st.fmean(d), st.stdev(d)
+            se = sd / math.sqrt(n)
+            em = st.fmean(e)
+            w1 = sum(abs(x) <= y for x, y in zip(d, e)) / n
+            w2 = sum(abs(x) <= 2 * y for x, y in zip(d, e)) / n
+            pps = st.fmean(r["probes_per_step"] for r in runs)
+            out.append(f"| {cell_path} | {LABELS[name]} | {n} | {bias:+.3f} ± {se:.3f} | {bias / se:+.1f} | "
+                       f"{sd:.3f} | {em:.3f} | {sd / em:.2f} | {100 * w1:.0f} % | {100 * w2:.0f} % | {pps:.1f} |")
+    out.append("")
+
+
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--root", default=str(REPO_ROOT / "results" / "peers"))
@@ -278,6 +312,7 @@ def main(argv=None):
             builds[n] = ", ".join(f"{k} {v}" for k, v in b.items()
                                   if v and k in ("blackjax", "jax", "nautilus-sampler", "autofit",
                                                  "autolens", "git_sha", "version", "python"))
+    header_at = len(out)
     out.append("Machine: " + "; ".join(devices) + ". Every run single-threaded (nslab `threads=1`, "
                "XLA/BLAS one thread), one at a time.")
     out.append("")
@@ -307,11 +342,13 @@ def main(argv=None):
         timing_section(runs, out)
     if eval_summary:
         avg = st.fmean(eval_summary.values())
-        out.insert(7, f"Evaluations per outer step, like with like (all slice probes), BlackJAX vs nslab, "
+        parts = ", ".join(f"{k.split('/', 1)[1]} {100 * v:+.1f} %" for k, v in eval_summary.items())
+        out.insert(header_at, f"Evaluations per outer step, like with like (all slice probes), BlackJAX vs nslab, "
                       f"averaged over the analytic problems: {100*avg:+.1f} % "
-                      f"({', '.join(f'{k.split('/', 1)[1]} {100*v:+.1f} %' for k, v in eval_summary.items())}); "
+                      f"({parts}); "
                       f"nss.md asks for agreement within 10 %.")
-        out.insert(8, "")
+        out.insert(header_at + 1, "")
+    calibration_section(root, out)
     text = "\n".join(out) + "\n"
     sys.stdout.write(text)
     if args.out:

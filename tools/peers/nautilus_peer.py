@@ -48,7 +48,10 @@ def settings_for(cell_path: str, seed: int, out_root) -> tuple[dict, str]:
         config = json.loads(nslab_file.read_text())["config"]
         picked = {k: config[k] for k in NAUTILUS_KEYS if k in config}
         for k, v in list(picked.items()):
-            if v in ("auto", "none", "default", None):
+            # nslab spells "nautilus's default" as 0 (n_update = n_live,
+            # n_like_new_bound = 10 n_live, n_points_min = dim + 50) or a word.
+            if v in ("auto", "none", "default", None) or (
+                    k in ("n_update", "n_like_new_bound", "n_points_min") and v == 0):
                 picked.pop(k)
         return {**FALLBACK, **picked}, str(nslab_file.relative_to(peerlib.REPO_ROOT))
     return dict(FALLBACK), "nautilus.md af.Nautilus defaults (no nslab nautilus result found)"

@@ -212,7 +212,9 @@ def run_nslab(cell: str, out: Path, sets: dict) -> dict:
     cmd = [str(nslab_binary()), "run", cell, "--out", str(out), "--quiet"]
     for k, v in sets.items():
         cmd += ["--set", f"{k}={v}"]
-    subprocess.run(cmd, check=True)
+    done = subprocess.run(cmd, capture_output=True, text=True)
+    if done.returncode != 0:
+        raise RuntimeError(f"{' '.join(cmd)} failed ({done.returncode}): {done.stderr.strip()}")
     return json.loads(out.read_text())
 
 
