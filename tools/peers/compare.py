@@ -230,6 +230,14 @@ def timing_section(runs, out):
             rm, rsd = mean_sd(r)
             lines.append(f"| {LABELS[peer]} / {LABELS[own]} | {k} | {', '.join(f'{x:.1f}' for x in r)} | "
                          f"{rm:.1f} ± {rsd:.1f} | {min(r):.1f}–{max(r):.1f} |")
+    if "blackjax-nss" in runs and "nslab-nss" in runs:
+        P, O = runs["blackjax-nss"], runs["nslab-nss"]
+        k = min(len(P), len(O))
+        per_step = lambda d: d["performance"]["sampler_wall_s"] / d["results"]["diagnostics"]["outer_steps"]  # noqa: E731
+        r = [per_step(P[i]) / per_step(O[i]) for i in range(k)]
+        rm, rsd = mean_sd(r)
+        lines.append(f"| same work: sampler wall per outer step, BlackJAX NSS / nslab NSS | {k} | "
+                     f"{', '.join(f'{x:.1f}' for x in r)} | {rm:.1f} ± {rsd:.1f} | {min(r):.1f}–{max(r):.1f} |")
     if lines:
         out.append("| ms/eval ratio (peer / nslab) | repeats | per repeat | mean ± sd | range |")
         out.append("|---|---|---|---|---|")
