@@ -5,7 +5,7 @@
 namespace nslab {
 
 const std::vector<SamplerKind>& sampler_kinds() {
-  static const std::vector<SamplerKind> kinds = {nss_sampler_kind()};
+  static const std::vector<SamplerKind> kinds = {nss_sampler_kind(), nautilus_sampler_kind()};
   return kinds;
 }
 

@@ -49,5 +49,6 @@ const std::vector<SamplerKind>& sampler_kinds();
 const SamplerKind& sampler_kind(const std::string& name);
 
 SamplerKind nss_sampler_kind();
+SamplerKind nautilus_sampler_kind();
 
 }  // namespace nslab
