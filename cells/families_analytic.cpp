@@ -5,6 +5,7 @@
 #include "core/error.hpp"
 #include "likelihoods/analytic/gaussian.hpp"
 #include "likelihoods/analytic/mixture.hpp"
+#include "likelihoods/cuda/cuda_likelihoods.hpp"
 #include "likelihoods/synthetic/mapping.hpp"
 
 namespace nslab {
@@ -26,9 +27,38 @@ int dimension_of(const std::string& size) {
   }
 }
 
+// backend=cpu or backend=cuda; cuda in a build without it is a usage error.
+bool on_device(const Settings& settings) {
+  const std::string& backend = settings.text("backend");
+  if (backend == "cpu") return false;
+  if (backend != "cuda")
+    throw UsageError("backend '" + backend + "' is unknown (use backend=cpu or backend=cuda)");
+#if !defined(NSLAB_WITH_CUDA)
+  throw UsageError(
+      "backend=cuda: this nslab build has no CUDA (configure a CUDA preset, e.g. "
+      "cmake --preset h100-fp64, or use backend=cpu)");
+#endif
+  return true;
+}
+
+// The device versions (likelihoods/**/*.cu) exist only in CUDA builds.
+std::unique_ptr<Likelihood> make_on_device(const CellId& cell) {
+#if defined(NSLAB_WITH_CUDA)
+  const std::string family = cell.family();
+  if (family == "analytic/gaussian")
+    return make_cuda_gaussian_likelihood(dimension_of(cell.instrument), cell.precision, cell.str());
+  if (family == "analytic/mixture")
+    return make_cuda_mixture_likelihood(dimension_of(cell.instrument), cell.precision, cell.str());
+  if (family == "synthetic/mapping")
+    return make_cuda_mapping_likelihood(cell.instrument, cell.precision, cell.str());
+#endif
+  throw UsageError(cell.family() + " has no backend=cuda version in this build");
+}
+
 template <template <class> class Model>
-std::unique_ptr<Likelihood> make_analytic(const CellId& cell, const Settings&) {
+std::unique_ptr<Likelihood> make_analytic(const CellId& cell, const Settings& settings) {
   const int dim = dimension_of(cell.instrument);
+  if (on_device(settings)) return make_on_device(cell);
   if (cell.precision == Precision::kFp32) return std::make_unique<Model<float>>(dim);
   return std::make_unique<Model<double>>(dim);
 }
@@ -51,7 +81,8 @@ LikelihoodFamily synthetic_mapping_family() {
           {},
           true,
           [](const std::string& instrument) { MappingShape::for_instrument(instrument); },
-          [](const CellId& cell, const Settings&) -> std::unique_ptr<Likelihood> {
+          [](const CellId& cell, const Settings& settings) -> std::unique_ptr<Likelihood> {
+            if (on_device(settings)) return make_on_device(cell);
             if (cell.precision == Precision::kFp32)
               return std::make_unique<MappingLikelihood<float>>(cell.instrument);
             return std::make_unique<MappingLikelihood<double>>(cell.instrument);

@@ -1,0 +1,85 @@
+#pragma once
+// What the GPU tests share: skipping without a device, the CPU twin of each
+// device likelihood, and reproducible prior draws.
+#include <gtest/gtest.h>
+
+#include <memory>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "core/cuda/device_allocator.hpp"
+#include "core/precision.hpp"
+#include "likelihoods/analytic/gaussian.hpp"
+#include "likelihoods/analytic/mixture.hpp"
+#include "likelihoods/cuda/cuda_likelihoods.hpp"
+#include "likelihoods/synthetic/mapping.hpp"
+
+// Without a device every GPU test skips and says why (harness.md).
+#define NSLAB_SKIP_WITHOUT_CUDA_DEVICE()                                 \
+  do {                                                                   \
+    std::string nslab_reason_;                                           \
+    if (::nslab::cuda_device_count(&nslab_reason_) == 0)                 \
+      GTEST_SKIP() << "no CUDA device: " << nslab_reason_;               \
+  } while (0)
+
+namespace nslab::gpu_test {
+
+// model: gaussian | mixture | mapping; size: dN for analytic, ci|hst for mapping.
+inline std::unique_ptr<Likelihood> make_cpu(const std::string& model, const std::string& size,
+                                            Precision precision) {
+  const bool fp32 = precision == Precision::kFp32;
+  if (model == "mapping") {
+    if (fp32) return std::make_unique<MappingLikelihood<float>>(size);
+    return std::make_unique<MappingLikelihood<double>>(size);
+  }
+  const int dim = std::stoi(size.substr(1));
+  if (model == "gaussian") {
+    if (fp32) return std::make_unique<GaussianLikelihood<float>>(dim);
+    return std::make_unique<GaussianLikelihood<double>>(dim);
+  }
+  if (fp32) return std::make_unique<MixtureLikelihood<float>>(dim);
+  return std::make_unique<MixtureLikelihood<double>>(dim);
+}
+
+inline std::unique_ptr<Likelihood> make_cuda(const std::string& model, const std::string& size,
+                                             Precision precision) {
+  const std::string context = "test " + model + "/" + size + "/" + to_string(precision);
+  if (model == "mapping") return make_cuda_mapping_likelihood(size, precision, context);
+  const int dim = std::stoi(size.substr(1));
+  if (model == "gaussian") return make_cuda_gaussian_likelihood(dim, precision, context);
+  return make_cuda_mixture_likelihood(dim, precision, context);
+}
+
+// `count` points drawn uniformly from the prior (row-major count x dim).
+inline std::vector<double> prior_draws(const Likelihood& likelihood, std::size_t count,
+                                       std::uint64_t seed) {
+  std::mt19937_64 engine(seed);
+  std::uniform_real_distribution<double> uniform(0.0, 1.0);
+  const std::size_t dim = likelihood.dim();
+  std::vector<double> points(count * dim), unit(dim);
+  for (std::size_t i = 0; i < count; ++i) {
+    for (double& u : unit) u = uniform(engine);
+    likelihood.prior().from_unit(unit, std::span<double>(points).subspan(i * dim, dim));
+  }
+  return points;
+}
+
+// Evaluates in batches of `batch` points (0: all at once) with the
+// likelihood's own workspace allocator, as the samplers do.
+inline std::vector<double> evaluate_in_batches(const Likelihood& likelihood,
+                                               const std::vector<double>& points,
+                                               std::size_t batch = 0) {
+  const std::size_t dim = likelihood.dim(), count = points.size() / dim;
+  if (batch == 0) batch = count;
+  std::vector<double> log_l(count);
+  Workspace workspace(likelihood.workspace_allocator());
+  for (std::size_t begin = 0; begin < count; begin += batch) {
+    const std::size_t n = std::min(batch, count - begin);
+    likelihood.evaluate(std::span<const double>(points).subspan(begin * dim, n * dim),
+                        std::span<double>(log_l).subspan(begin, n), workspace);
+  }
+  return log_l;
+}
+
+}  // namespace nslab::gpu_test
