@@ -5,6 +5,7 @@
 
 #include "cells/likelihood_registry.hpp"
 #include "cells/sampler_registry.hpp"
+#include "core/error.hpp"
 #include "core/atomic_file.hpp"
 #include "samplers/nss/nss_checkpoint.hpp"
 #include "samplers/nss/nss_sampler.hpp"
@@ -17,7 +18,10 @@ NssSettings nss_settings_from(const Settings& settings) {
   nss.n_live = settings.count("n_live");
   nss.num_delete = settings.count("num_delete");
   nss.num_inner_steps = settings.count("num_inner_steps");
-  nss.chunk_size = settings.text("chunk_size") == "none" ? 0 : settings.count("chunk_size");
+  const std::string& chunk = settings.text("chunk_size");
+  if (chunk == "auto")  // run_cell resolves it through the memory model first
+    throw UsageError("chunk_size=auto must be resolved before the sampler is built");
+  nss.chunk_size = chunk == "none" ? 0 : settings.count("chunk_size");
   nss.termination = settings.real("termination");
   nss.max_steps = static_cast<int>(settings.integer("max_steps"));
   nss.max_shrinkage = static_cast<int>(settings.integer("max_shrinkage"));
@@ -33,6 +37,9 @@ SamplerKind nss_sampler_kind() {
   SamplerKind kind;
   kind.name = "nss";
   kind.batch_key = "chunk_size";
+  kind.largest_useful_batch = [](const Settings& settings) {
+    return std::max(settings.count("n_live"), settings.count("num_delete"));
+  };
   kind.defaults = [](const CellId& cell, const LikelihoodFamily& family) {
     std::map<std::string, std::string> defaults = {
         {"n_live", family.pixelized ? "150" : "200"},

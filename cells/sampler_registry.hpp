@@ -43,6 +43,10 @@ struct SamplerKind {
   std::function<SamplerResult(const Likelihood&, const Settings&, const RunControl&)> run;
   // The settings key that bounds the batch size (chunk_size / n_batch).
   std::string batch_key;
+  // The most points ever in flight at once under these settings (NSS: the
+  // wider of the n_live initial fan-out and num_delete chains): the cap of
+  // batch_key=auto. Unset: no cap beyond memory.
+  std::function<std::size_t(const Settings&)> largest_useful_batch;
 };
 
 const std::vector<SamplerKind>& sampler_kinds();

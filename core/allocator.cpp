@@ -1,6 +1,7 @@
 #include "core/allocator.hpp"
 
 #include <cstdlib>
+#include <fstream>
 #include <string>
 
 #include "core/error.hpp"
@@ -19,6 +20,14 @@ void Allocator::deallocate(void* pointer, std::size_t bytes) {
   if (pointer == nullptr) return;
   do_deallocate(pointer);
   meter().remove(aligned_bytes(bytes));
+}
+
+std::size_t Allocator::available_bytes() const {
+  std::ifstream meminfo("/proc/meminfo");
+  for (std::string line; std::getline(meminfo, line);) {
+    if (line.rfind("MemAvailable:", 0) == 0) return std::stoull(line.substr(13)) * 1024;  // kB
+  }
+  return 0;
 }
 
 namespace {

@@ -29,6 +29,10 @@ class Allocator {
   void deallocate(void* pointer, std::size_t bytes);
   virtual MemoryMeter& meter() = 0;
   virtual bool is_device() const = 0;
+  // Bytes this memory space could still hand out [bytes]: the budget that
+  // chunk_size=auto / n_batch=auto and `nslab probe` fit k into. The host's
+  // is MemAvailable; a device allocator reports the device's free memory.
+  virtual std::size_t available_bytes() const;
 
  private:
   virtual void* do_allocate(std::size_t bytes) = 0;

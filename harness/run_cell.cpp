@@ -2,10 +2,12 @@
 
 #include <chrono>
 #include <cmath>
+#include <limits>
 
 #include "build_info.hpp"
 #include "cells/cell_catalog.hpp"
 #include "cells/likelihood_registry.hpp"
+#include "cells/memory_model.hpp"
 #include "cells/sampler_registry.hpp"
 #include "core/error.hpp"
 #include "core/memory_meter.hpp"
@@ -59,7 +61,7 @@ DeviceInfo device_info_for_backend(const std::string& backend) {
 }
 
 Json run_cell(const CellId& cell, const RunOptions& options) {
-  const Settings settings = resolve_settings(cell, options.overrides);
+  Settings settings = resolve_settings(cell, options.overrides);
   set_default_threads(settings.count("threads"));
   const DeviceInfo device = device_info_for_backend(settings.text("backend"));
   // Records from before the likelihood allocates, so its fixed data counts too.
@@ -69,6 +71,11 @@ Json run_cell(const CellId& cell, const RunOptions& options) {
 
   MemoryMeter& meter = likelihood->workspace_allocator().meter();
   const std::size_t fixed_bytes = meter.current_bytes();
+  const MemoryModel memory_model{likelihood->bytes_per_replica(), fixed_bytes};
+  const std::string auto_batch_note = resolve_auto_batch(
+      settings, sampler.batch_key, memory_model, likelihood->workspace_allocator().available_bytes(),
+      sampler.largest_useful_batch ? sampler.largest_useful_batch(settings)
+                                   : std::numeric_limits<std::size_t>::max());
   meter.reset_peak();
   host_memory_meter().reset_peak();
   device_peak_monitor.begin_window();
@@ -132,6 +139,12 @@ Json run_cell(const CellId& cell, const RunOptions& options) {
   if (!device_peak.note.empty()) memory["peak_device_note"] = device_peak.note;
   memory["peak_tracked_bytes"] = meter.peak_bytes();
   memory["peak_rss_bytes"] = peak_rss_bytes();
+  // With the batch knob unset, everything a step fans out is in flight at once.
+  const bool batch_unset = !settings.has(sampler.batch_key) || settings.text(sampler.batch_key) == "none";
+  if (!batch_unset) memory["predicted_peak_bytes"] = memory_model.predicted_peak(settings.count(sampler.batch_key));
+  else if (sampler.largest_useful_batch)
+    memory["predicted_peak_bytes"] = memory_model.predicted_peak(sampler.largest_useful_batch(settings));
+  if (!auto_batch_note.empty()) memory["auto_batch"] = auto_batch_note;
 
   Json document;
   document["schema"] = "nslab.result/1";

@@ -9,6 +9,7 @@ const std::vector<CommandAdder>& all_commands() {
       add_eval_command,
       add_table_command,
       add_plot_command,
+      add_probe_command,
   };
   return commands;
 }
