@@ -125,6 +125,8 @@ def run_search(kind: str, model, analysis, seed: int, args, out_dir: Path):
                         silence=True, **settings)
     else:
         settings = {"n_live": 200, "n_eff": args.n_eff, "n_batch": args.n_batch}
+        if math.isfinite(args.n_like_max):
+            settings["n_like_max"] = int(args.n_like_max)
         search = af.Nautilus(name=name, path_prefix=path_prefix, seed=seed, number_of_cores=1,
                              force_x1_cpu=True, use_jax_vmap=True, verbose=False, silence=True,
                              iterations_per_quick_update=None, **settings)
@@ -147,6 +149,8 @@ def main(argv=None):
     ap.add_argument("--n-batch", type=int, default=100)
     ap.add_argument("--n-eff", type=int, default=500)
     ap.add_argument("--termination", type=float, default=-3.0)
+    ap.add_argument("--n-like-max", type=float, default=float("inf"),
+                    help="af.Nautilus evaluation budget (smoke tests; the result then says stopped_by n_like_max)")
     ap.add_argument("--allow-mismatch", action="store_true")
     ap.add_argument("--parity-only", action="store_true")
     ap.add_argument("--out-root", default=str(peerlib.RESULTS_ROOT))
@@ -205,7 +209,9 @@ def main(argv=None):
                 "effective_sample_size": float(ess),
                 "posterior_mean": mean.tolist(),
                 "posterior_std": std.tolist(),
-                "stopped_by": "termination" if kind == "nss" else "n_eff",
+                "stopped_by": ("termination" if kind == "nss" else
+                               "n_like_max" if "n_like_max" in settings and evals >= settings["n_like_max"]
+                               else "n_eff"),
                 "diagnostics": diagnostics,
                 "likelihood_checked_against_nslab_eval": checks,
                 "af_samples_info": {k: v for k, v in info.items() if isinstance(v, (int, float, str))},

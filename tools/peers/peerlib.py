@@ -178,8 +178,10 @@ def nslab_eval(cell: str, point, extra_sets=()) -> float:
     cmd = [str(nslab_binary()), "eval", cell, "--at", at, "--json"]
     for s in extra_sets:
         cmd += ["--set", s]
-    out = subprocess.run(cmd, check=True, capture_output=True, text=True).stdout
-    return float(json.loads(out)["log_likelihood"])
+    done = subprocess.run(cmd, capture_output=True, text=True)
+    if done.returncode != 0:
+        raise RuntimeError(f"nslab eval {cell} failed ({done.returncode}): {done.stderr.strip()}")
+    return float(json.loads(done.stdout)["log_likelihood"])
 
 
 def assert_against_nslab(problem: AnalyticProblem, log_l_fn, n_points: int = 4, seed: int = 7,
