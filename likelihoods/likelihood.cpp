@@ -47,6 +47,9 @@ void PointwiseLikelihood::do_evaluate(std::span<const double> points, std::span<
   default_thread_pool().parallel_for(log_l.size(), [&](std::size_t i) {
     ScratchArena scratch(workspace.replica(i), workspace.stride_bytes());
     log_l[i] = log_likelihood(points.subspan(i * d, d), scratch);
+    std::size_t seen = scratch_high_water_.load();
+    while (scratch.used_bytes() > seen && !scratch_high_water_.compare_exchange_weak(seen, scratch.used_bytes())) {
+    }
   });
 }
 

@@ -6,6 +6,7 @@
 // points into a batch of log-likelihoods inside a workspace it is handed.
 // One point's value never depends on the rest of its batch: that is what lets
 // chunk_size and n_batch change memory and speed without changing results.
+#include <atomic>
 #include <cstddef>
 #include <map>
 #include <optional>
@@ -65,10 +66,16 @@ class Likelihood {
 // region per point (as a GPU batch would), and the points run on the default
 // thread pool, each in its own region.
 class PointwiseLikelihood : public Likelihood {
+ public:
+  // The most scratch one evaluation has taken so far [bytes]; the memory
+  // gate checks it equals bytes_per_replica (declared memory is really used).
+  std::size_t scratch_high_water_bytes() const { return scratch_high_water_.load(); }
+
  protected:
   using Likelihood::Likelihood;
 
  private:
+  mutable std::atomic<std::size_t> scratch_high_water_{0};
   void do_evaluate(std::span<const double> points, std::span<double> log_l,
                    Workspace& workspace) const final;
   virtual double log_likelihood(std::span<const double> theta, ScratchArena& scratch) const = 0;
