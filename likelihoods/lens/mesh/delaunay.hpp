@@ -65,6 +65,8 @@ class DelaunayTriangulation {
   // point is outside the hull. `hint` is a triangle to start the walk from
   // (e.g. the previous answer); any value is allowed.
   int locate(double y, double x, int hint = 0) const;
+  // The same answer by testing every triangle (the walk's fallback; tests).
+  int locate_by_brute_force(double y, double x) const;
 
   // Barycentric coordinates of (y, x) in triangle t (sum to 1).
   void barycentric(std::size_t t, double y, double x, double out[3]) const;
@@ -81,8 +83,6 @@ class DelaunayTriangulation {
   void dual_areas(std::span<double> out) const;
 
  private:
-  int locate_by_brute_force(double y, double x) const;
-
   std::span<const double> y_, x_;
   Storage storage_;
   std::size_t triangles_ = 0;

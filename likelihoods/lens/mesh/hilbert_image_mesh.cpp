@@ -82,18 +82,6 @@ double mask_circular_radius(const CircularMask& mask) {
   return diameter * mask.pixel_scale / 2.0;
 }
 
-double numpy_interp(double x, std::span<const double> xp, std::span<const double> fp) {
-  const std::size_t n = xp.size();
-  if (std::isnan(x)) return x;
-  if (x < xp[0]) return fp[0];
-  if (x > xp[n - 1]) return fp[n - 1];
-  const std::size_t j = static_cast<std::size_t>(std::upper_bound(xp.begin(), xp.end(), x) - xp.begin()) - 1;
-  if (j == n - 1) return fp[n - 1];
-  if (xp[j] == x) return fp[j];
-  const double slope = (fp[j + 1] - fp[j]) / (xp[j + 1] - xp[j]);
-  return slope * (x - xp[j]) + fp[j];
-}
-
 std::vector<MeshVertex> hilbert_image_mesh(const CircularMask& mask,
                                            std::span<const double> adapt_image, int pixels,
                                            double weight_power, double weight_floor,
@@ -153,7 +141,6 @@ std::vector<MeshVertex> hilbert_image_mesh(const CircularMask& mask,
   // Weight map, normalised, and its cumulative sum with cdf[0] = 0.
   const double max_value = *std::max_element(curve_value.begin(), curve_value.end());
   std::vector<double> cdf(m);
-  double total = 0.0;
   for (std::size_t k = 0; k < m; ++k) {
     double w = 1.0;
     if (max_value > 0.0) {
@@ -161,8 +148,8 @@ std::vector<MeshVertex> hilbert_image_mesh(const CircularMask& mask,
       if (w < weight_floor) w = weight_floor;
     }
     cdf[k] = w;
-    total += w;
   }
+  const double total = numpy_pairwise_sum(cdf);
   double running = 0.0;
   for (std::size_t k = 0; k < m; ++k) {
     running += cdf[k] / total;

@@ -20,6 +20,7 @@
 #include <vector>
 
 #include "likelihoods/grid/circular_mask.hpp"
+#include "likelihoods/lens/mesh/numpy_compat.hpp"
 
 namespace nslab {
 
@@ -38,10 +39,5 @@ std::vector<MeshVertex> hilbert_image_mesh(const CircularMask& mask,
                                            std::span<const double> adapt_image, int pixels,
                                            double weight_power = 1.0, double weight_floor = 0.0,
                                            int hilbert_length = 193);
-
-// np.interp(x, xp, fp) with its default end values, exactly as numpy
-// evaluates it (the last of tied xp wins; a query equal to xp[j] returns
-// fp[j]). Exposed for tests.
-double numpy_interp(double x, std::span<const double> xp, std::span<const double> fp);
 
 }  // namespace nslab

@@ -1,5 +1,7 @@
 #include "likelihoods/lens/mesh/rectangular_adapt.hpp"
 
+#include "likelihoods/lens/mesh/numpy_compat.hpp"
+
 #include <algorithm>
 #include <cmath>
 #include <stdexcept>
@@ -14,13 +16,12 @@ RectangularAdaptImageMesh::RectangularAdaptImageMesh(int side, double weight_pow
 
 void RectangularAdaptImageMesh::mesh_weight_map(std::span<const double> adapt_image,
                                                 std::span<double> out) const {
-  double total = 0.0;
   for (std::size_t i = 0; i < adapt_image.size(); ++i) {
     double w = std::pow(std::max(adapt_image[i], 1e-12), weight_power_);
     if (w < weight_floor_) w = weight_floor_;
     out[i] = w;
-    total += w;
   }
+  const double total = numpy_pairwise_sum(out.first(adapt_image.size()));
   for (std::size_t i = 0; i < adapt_image.size(); ++i) out[i] /= total;
 }
 

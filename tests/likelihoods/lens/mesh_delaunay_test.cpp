@@ -1,0 +1,190 @@
+#include "likelihoods/lens/mesh/delaunay.hpp"
+
+#include <gtest/gtest.h>
+
+#include <Eigen/Dense>
+#include <algorithm>
+#include <cmath>
+#include <random>
+#include <set>
+
+#include "likelihoods/lens/mesh/constant_split.hpp"
+#include "tests/likelihoods/lens/mesh_reference.hpp"
+
+namespace nslab {
+namespace {
+
+struct Points {
+  std::vector<double> y, x;
+};
+
+Points random_disc(std::size_t n, unsigned seed) {
+  std::mt19937_64 rng(seed);
+  std::uniform_real_distribution<double> u(-1.0, 1.0);
+  Points p;
+  while (p.y.size() < n) {
+    const double y = u(rng), x = u(rng);
+    if (y * y + x * x < 1.0) {
+      p.y.push_back(y);
+      p.x.push_back(x);
+    }
+  }
+  return p;
+}
+
+TEST(MeshDelaunay, TrianglesHaveEmptyCircumcircles) {
+  const Points p = random_disc(300, 1);
+  DelaunayHeapStorage storage(p.y.size());
+  const DelaunayTriangulation tri(p.y, p.x, storage.view());
+  // Euler: a triangulation of n points with h on the hull has 2n - 2 - h triangles.
+  std::set<int> hull;
+  for (std::size_t t = 0; t < tri.triangle_count(); ++t)
+    for (int k = 0; k < 3; ++k)
+      if (tri.neighbor(t, k) < 0) {
+        hull.insert(tri.triangle(t)[(k + 1) % 3]);
+        hull.insert(tri.triangle(t)[(k + 2) % 3]);
+      }
+  EXPECT_EQ(tri.triangle_count(), 2 * p.y.size() - 2 - hull.size());
+  // The defining property: no point strictly inside any triangle's circumcircle.
+  for (std::size_t t = 0; t < tri.triangle_count(); ++t) {
+    const int* v = tri.triangle(t);
+    const double ay = p.y[v[0]], ax = p.x[v[0]], by = p.y[v[1]], bx = p.x[v[1]], cy = p.y[v[2]],
+                 cx = p.x[v[2]];
+    const double d = 2 * (ax * (by - cy) + bx * (cy - ay) + cx * (ay - by));
+    const double ux = ((ax * ax + ay * ay) * (by - cy) + (bx * bx + by * by) * (cy - ay) +
+                       (cx * cx + cy * cy) * (ay - by)) / d;
+    const double uy = ((ax * ax + ay * ay) * (cx - bx) + (bx * bx + by * by) * (ax - cx) +
+                       (cx * cx + cy * cy) * (bx - ax)) / d;
+    const double r2 = (ax - ux) * (ax - ux) + (ay - uy) * (ay - uy);
+    for (std::size_t i = 0; i < p.y.size(); ++i) {
+      const double d2 = (p.x[i] - ux) * (p.x[i] - ux) + (p.y[i] - uy) * (p.y[i] - uy);
+      EXPECT_GE(d2, r2 * (1 - 1e-9)) << "point " << i << " inside circumcircle of " << t;
+    }
+  }
+}
+
+TEST(MeshDelaunay, BarycentricWeightsReproduceLinearFunctionsExactly) {
+  const Points p = random_disc(200, 2);
+  DelaunayHeapStorage storage(p.y.size());
+  const DelaunayTriangulation tri(p.y, p.x, storage.view());
+  auto f = [](double y, double x) { return 0.7 - 1.9 * y + 3.1 * x; };
+  std::mt19937_64 rng(3);
+  std::uniform_real_distribution<double> u(-1.2, 1.2);
+  int hint = 0, inside = 0, outside = 0;
+  for (int q = 0; q < 2000; ++q) {
+    const double y = u(rng), x = u(rng);
+    const TriangleWeights w = tri.interpolation_weights(y, x, hint);
+    if (w.index[1] >= 0) {
+      ++inside;
+      double value = 0.0, total = 0.0;
+      for (int k = 0; k < 3; ++k) {
+        EXPECT_GE(w.weight[k], 0.0);
+        value += w.weight[k] * f(p.y[w.index[k]], p.x[w.index[k]]);
+        total += w.weight[k];
+      }
+      EXPECT_NEAR(total, 1.0, 1e-12);
+      EXPECT_NEAR(value, f(y, x), 1e-11);
+    } else {
+      ++outside;
+      // Outside the hull: the nearest vertex, by brute force.
+      double best = INFINITY;
+      for (std::size_t v = 0; v < p.y.size(); ++v)
+        best = std::min(best, std::hypot(p.y[v] - y, p.x[v] - x));
+      EXPECT_DOUBLE_EQ(std::hypot(p.y[w.index[0]] - y, p.x[w.index[0]] - x), best);
+      EXPECT_EQ(w.weight[0], 1.0);
+      EXPECT_EQ(tri.locate_by_brute_force(y, x), -1);
+    }
+  }
+  EXPECT_GT(inside, 500);
+  EXPECT_GT(outside, 200);
+}
+
+TEST(MeshDelaunay, DualAreasSumToTheTriangulatedArea) {
+  const Points p = random_disc(150, 4);
+  DelaunayHeapStorage storage(p.y.size());
+  const DelaunayTriangulation tri(p.y, p.x, storage.view());
+  std::vector<double> area(p.y.size());
+  tri.dual_areas(area);
+  double total = 0.0, triangles = 0.0;
+  for (double a : area) total += a;
+  for (std::size_t t = 0; t < tri.triangle_count(); ++t) {
+    const int* v = tri.triangle(t);
+    triangles += 0.5 * std::abs((p.y[v[1]] - p.y[v[0]]) * (p.x[v[2]] - p.x[v[0]]) -
+                                (p.x[v[1]] - p.x[v[0]]) * (p.y[v[2]] - p.y[v[0]]));
+  }
+  EXPECT_NEAR(total, triangles, 1e-12);
+  EXPECT_LT(total, M_PI);  // the hull of points inside the unit disc
+  EXPECT_GT(total, 2.5);
+}
+
+TEST(MeshDelaunay, ConstantSplitAnnihilatesConstantsAndIsPositiveDefinite) {
+  const Points p = random_disc(120, 5);
+  DelaunayHeapStorage storage(p.y.size());
+  const DelaunayTriangulation tri(p.y, p.x, storage.view());
+  const std::size_t n = p.y.size();
+  Eigen::MatrixXd h(n, n);
+  std::vector<double> area(n);
+  constant_split_regularization(tri, 2.0, 0.5, area, h);
+  EXPECT_LT((h - h.transpose()).cwiseAbs().maxCoeff(), 1e-14);
+  // Every g_k sums to zero (interpolation weights sum to 1), so a constant
+  // source costs nothing but the 1e-8 ridge: H 1 = 1e-8 1.
+  const Eigen::VectorXd ones = Eigen::VectorXd::Ones(n);
+  EXPECT_LT((h * ones - 1e-8 * ones).cwiseAbs().maxCoeff(), 1e-12);
+  // A linear source is penalised in proportion to its squared gradient.
+  Eigen::VectorXd linear(n);
+  for (std::size_t i = 0; i < n; ++i) linear[i] = p.x[i];
+  EXPECT_GT(linear.dot(h * linear), 1e-3);
+  Eigen::LLT<Eigen::MatrixXd> llt(h);
+  EXPECT_EQ(llt.info(), Eigen::Success);
+  // Scales with the coefficient squared.
+  Eigen::MatrixXd h3(n, n);
+  constant_split_regularization(tri, 3.0, 0.5, area, h3);
+  const Eigen::MatrixXd ridge = 1e-8 * Eigen::MatrixXd::Identity(n, n);
+  EXPECT_LT(((h3 - ridge) - 2.25 * (h - ridge)).cwiseAbs().maxCoeff(), 1e-11);
+}
+
+TEST(MeshDelaunay, MatchesPyAutoArray) {
+  const auto& ref = mesh_test::reference()["delaunay"];
+  const auto vy = mesh_test::doubles(ref["vertices_y"]), vx = mesh_test::doubles(ref["vertices_x"]);
+  const auto qy = mesh_test::doubles(ref["queries_y"]), qx = mesh_test::doubles(ref["queries_x"]);
+  DelaunayHeapStorage storage(vy.size());
+  const DelaunayTriangulation tri(vy, vx, storage.view());
+  const auto mappings = ref["mappings"];
+  const auto weights = ref["weights"];
+  int hint = 0;
+  for (std::size_t q = 0; q < qy.size(); ++q) {
+    const TriangleWeights w = tri.interpolation_weights(qy[q], qx[q], hint);
+    // Same vertices with the same weights; the order inside a triangle is qhull's.
+    for (int k = 0; k < 3; ++k) {
+      const int index = mappings[q][k].get<int>();
+      const double weight = weights[q][k].get<double>();
+      if (index < 0) {
+        EXPECT_EQ(w.index[k], -1) << "query " << q;
+        continue;
+      }
+      int found = -1;
+      for (int m = 0; m < 3; ++m)
+        if (w.index[m] == index) found = m;
+      ASSERT_GE(found, 0) << "query " << q << " vertex " << index;
+      EXPECT_NEAR(w.weight[found], weight, 1e-12) << "query " << q;
+    }
+  }
+  const std::size_t n = vy.size();
+  Eigen::MatrixXd h(n, n);
+  std::vector<double> area(n);
+  constant_split_regularization(tri, ref["coefficient"].get<double>(), 0.5, area, h);
+  Eigen::MatrixXd expected = Eigen::MatrixXd::Zero(n, n);
+  const auto rows = mesh_test::ints(ref["h_rows"]), cols = mesh_test::ints(ref["h_cols"]);
+  const auto values = mesh_test::doubles(ref["h_values"]);
+  for (std::size_t k = 0; k < rows.size(); ++k) expected(rows[k], cols[k]) = values[k];
+  EXPECT_LT((h - expected).cwiseAbs().maxCoeff(), 1e-12 * expected.cwiseAbs().maxCoeff());
+}
+
+TEST(MeshDelaunay, CollinearPointsAreRefusedWithQhullsReason) {
+  std::vector<double> y = {0.0, 1.0, 2.0, 3.0}, x = {0.0, 1.0, 2.0, 3.0};
+  DelaunayHeapStorage storage(y.size());
+  EXPECT_THROW(DelaunayTriangulation(y, x, storage.view()), std::runtime_error);
+}
+
+}  // namespace
+}  // namespace nslab
