@@ -65,6 +65,7 @@ class FixedDeviceAllocator final : public Allocator {
  public:
   MemoryMeter& meter() override { return device_memory_meter(); }
   bool is_device() const override { return true; }
+  std::size_t available_bytes() const override { return device_memory_info().free_bytes; }
 
  private:
   void* do_allocate(std::size_t bytes) override {
@@ -90,6 +91,10 @@ DeviceWorkspaceAllocator::DeviceWorkspaceAllocator(std::string context,
     : context_(std::move(context)), bytes_per_replica_(aligned_bytes(bytes_per_replica)) {}
 
 MemoryMeter& DeviceWorkspaceAllocator::meter() { return device_memory_meter(); }
+
+std::size_t DeviceWorkspaceAllocator::available_bytes() const {
+  return device_memory_info().free_bytes;
+}
 
 void* DeviceWorkspaceAllocator::do_allocate(std::size_t bytes) {
   if (void* pointer = try_device_malloc(bytes)) return pointer;

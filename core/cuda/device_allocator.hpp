@@ -48,6 +48,8 @@ class DeviceWorkspaceAllocator final : public Allocator {
   DeviceWorkspaceAllocator(std::string context, std::size_t bytes_per_replica);
   MemoryMeter& meter() override;
   bool is_device() const override { return true; }
+  // The device's free memory (cudaMemGetInfo): the budget chunk_size=auto fits k into.
+  std::size_t available_bytes() const override;
 
  private:
   void* do_allocate(std::size_t bytes) override;

@@ -75,6 +75,19 @@ TEST(CudaDeviceInfo, DescribesTheDevice) {
   EXPECT_EQ(info.short_name, cuda_device_short_name(info.name));
 }
 
+TEST(CudaDeviceInfo, DeviceAllocatorsReportTheDevicesFreeMemory) {
+  NSLAB_SKIP_WITHOUT_CUDA_DEVICE();
+  const auto likelihood = make_cuda_mapping_likelihood("ci", Precision::kFp64, "test");
+  const std::size_t available = likelihood->workspace_allocator().available_bytes();
+  const DeviceMemoryInfo info = device_memory_info();
+  EXPECT_TRUE(likelihood->workspace_allocator().is_device());
+  EXPECT_GT(available, 0u);
+  EXPECT_LE(available, info.total_bytes);
+  // Host MemAvailable would be a different number; the device's moves only
+  // with other processes' allocations.
+  EXPECT_NEAR(static_cast<double>(available), static_cast<double>(info.free_bytes), 256.0 * (1 << 20));
+}
+
 TEST(CudaDeviceInfo, CuptiSeesADeviceAllocation) {
   NSLAB_SKIP_WITHOUT_CUDA_DEVICE();
   DevicePeakMonitor monitor(true);
