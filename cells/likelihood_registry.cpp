@@ -1,5 +1,7 @@
 #include "cells/likelihood_registry.hpp"
 
+#include <map>
+
 #include "core/error.hpp"
 
 namespace nslab {
@@ -14,6 +16,14 @@ const std::vector<LikelihoodFamily>& likelihood_families() {
 }
 
 const LikelihoodFamily& likelihood_family(const std::string& name) {
+  if (name.rfind("plugin/", 0) == 0 && name.size() > 7) {
+    // Plugin families are made on demand, one per NAME, and live as long as
+    // the program (callers keep references).
+    static std::map<std::string, LikelihoodFamily> plugins;
+    auto found = plugins.find(name);
+    if (found == plugins.end()) found = plugins.emplace(name, plugin_family(name)).first;
+    return found->second;
+  }
   std::string known;
   for (const auto& family : likelihood_families()) {
     if (family.name == name) return family;

@@ -27,6 +27,9 @@ const std::vector<LikelihoodFamily>& likelihood_families();
 // Throws UsageError listing the families when `name` is not one.
 const LikelihoodFamily& likelihood_family(const std::string& name);
 
+// plugin/NAME families (not listed: one exists for any NAME).
+LikelihoodFamily plugin_family(const std::string& name);
+
 // Each family file defines one of these; likelihood_registry.cpp lists them.
 LikelihoodFamily analytic_gaussian_family();
 LikelihoodFamily analytic_mixture_family();

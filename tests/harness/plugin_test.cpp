@@ -1,0 +1,45 @@
+#include <gtest/gtest.h>
+
+#include <filesystem>
+
+#include <nlohmann/json.hpp>
+
+#include "core/atomic_file.hpp"
+#include "harness/nslab_process.hpp"
+
+namespace nslab {
+namespace {
+
+namespace fs = std::filesystem;
+
+const std::string kPlugins = std::string(NSLAB_BINARY_DIR) + "/plugins/";
+
+TEST(Plugin, ExamplePluginRunsInNssAndNautilusWithItsEvidence) {
+  const fs::path dir = fs::path(NSLAB_BINARY_DIR) / "test-scratch" / "plugin";
+  fs::create_directories(dir);
+  for (const std::string sampler : {"nss", "nautilus"}) {
+    const std::string out = dir / (sampler + ".json");
+    ASSERT_EQ(testing::run_nslab({"run", sampler + "/plugin/example/-/fp64", "--quiet", "--set",
+                                  "plugin=" + kPlugins + "libnslab_example_plugin.so", "--out", out}),
+              0)
+        << sampler;
+    const auto result = nlohmann::json::parse(read_file(out));
+    const double log_z = result["results"]["log_evidence"], error = result["results"]["log_evidence_error"];
+    EXPECT_NEAR(log_z, -3 * std::log(2.0), 3 * error) << sampler;
+    EXPECT_EQ(result["model_summary"]["parameter_names"], nlohmann::json({"x", "y", "z"}));
+  }
+}
+
+TEST(Plugin, WrongAbiMissingFileAndMissingSettingExitTwo) {
+  EXPECT_EQ(testing::run_nslab({"run", "nss/plugin/bad/-/fp64", "--quiet", "--set",
+                                "plugin=" + kPlugins + "libnslab_wrong_abi_plugin.so", "--out", "/dev/null"}),
+            2);
+  EXPECT_EQ(testing::run_nslab({"run", "nss/plugin/none/-/fp64", "--quiet", "--set",
+                                "plugin=/nonexistent/libx.so", "--out", "/dev/null"}),
+            2);
+  EXPECT_EQ(testing::run_nslab({"run", "nss/plugin/none/-/fp64", "--quiet", "--out", "/dev/null"}), 2);
+  EXPECT_EQ(testing::run_nslab({"run", "nss/plugin/none/x/fp64", "--quiet", "--out", "/dev/null"}), 2);
+}
+
+}  // namespace
+}  // namespace nslab
