@@ -10,6 +10,7 @@ const std::vector<CommandAdder>& all_commands() {
       add_table_command,
       add_plot_command,
       add_probe_command,
+      add_bench_command,
   };
   return commands;
 }

@@ -1,0 +1,116 @@
+#include "harness/benchmarks.hpp"
+
+#include <fnmatch.h>
+
+#include <benchmark/benchmark.h>
+
+#include "build_info.hpp"
+#include "cells/cell_catalog.hpp"
+#include "cells/likelihood_registry.hpp"
+#include "core/memory_meter.hpp"
+#include "core/random_stream.hpp"
+#include "harness/run_cell.hpp"
+
+namespace nslab {
+namespace {
+
+bool matches(const std::string& glob, const std::string& text) {
+  return fnmatch(glob.c_str(), text.c_str(), 0) == 0;
+}
+
+// The tracked allocators are the memory truth of a run (host and device
+// meters); Google Benchmark's memory pass reads their high-water mark.
+class TrackedMemoryManager final : public benchmark::MemoryManager {
+ public:
+  void Start() override {
+    host_start_ = host_memory_meter().current_bytes();
+    device_start_ = device_memory_meter().current_bytes();
+    host_memory_meter().reset_peak();
+    device_memory_meter().reset_peak();
+  }
+  void Stop(Result& result) override {
+    result.max_bytes_used = static_cast<int64_t>(host_memory_meter().peak_bytes() - host_start_ +
+                                                 device_memory_meter().peak_bytes() - device_start_);
+  }
+  void Stop(Result* result) override { Stop(*result); }
+
+ private:
+  std::size_t host_start_ = 0, device_start_ = 0;
+};
+
+void run_cell_benchmark(benchmark::State& state, const CellId& cell) {
+  Json result;
+  for (auto _ : state) {
+    RunOptions options;
+    result = run_cell(cell, options);
+  }
+  const auto& performance = result["performance"];
+  state.counters["ms_per_eval"] = performance["time_per_eval_ms"].get<double>();
+  state.counters["evals"] = performance["likelihood_evals"].get<double>();
+  state.counters["log_z"] = result["results"]["log_evidence"].is_number()
+                                ? result["results"]["log_evidence"].get<double>()
+                                : 0.0;
+  state.counters["peak_bytes"] = result["memory"]["peak_device_bytes"].get<double>();
+  state.counters["sampler_overhead"] = performance["sampler_overhead_fraction"].get<double>();
+}
+
+void run_likelihood_benchmark(benchmark::State& state, const CellId& cell, std::size_t k) {
+  const Settings settings = resolve_settings(cell, {});
+  const auto likelihood = likelihood_family(cell.family()).make(cell, settings);
+  std::vector<double> points(k * likelihood->dim()), log_l(k), unit(likelihood->dim());
+  for (std::size_t i = 0; i < k; ++i) {
+    const RandomStream stream(7, RandomPurpose::kTest, static_cast<std::uint32_t>(i));
+    for (std::size_t d = 0; d < unit.size(); ++d) unit[d] = stream.uniform(static_cast<std::uint32_t>(d));
+    likelihood->prior().from_unit(unit, std::span<double>(points).subspan(i * unit.size(), unit.size()));
+  }
+  Workspace workspace(likelihood->workspace_allocator());
+  for (auto _ : state) {
+    likelihood->evaluate(points, log_l, workspace);
+    benchmark::DoNotOptimize(log_l.data());
+  }
+  // items_per_second is evaluations per second of the batched call.
+  state.SetItemsProcessed(static_cast<int64_t>(state.iterations() * k));
+  state.counters["bytes_per_replica"] = static_cast<double>(likelihood->bytes_per_replica());
+}
+
+}  // namespace
+
+BenchSelection default_bench_selection(const std::string& precision) {
+  return {"*/*/*/ci/" + precision, "*/ci/" + precision, {1, 4, 16, 64}};
+}
+
+std::size_t register_benchmarks(const BenchSelection& selection) {
+  std::size_t count = 0;
+  std::vector<std::string> likelihoods_seen;
+  for (const CellId& cell : all_cells()) {
+    if (matches(selection.cell_glob, cell.str())) {
+      benchmark::RegisterBenchmark(("cell/" + cell.str()).c_str(), run_cell_benchmark, cell)
+          ->Iterations(1)
+          ->Unit(benchmark::kMillisecond);
+      ++count;
+    }
+    const std::string likelihood_id = cell.family() + "/" + cell.instrument + "/" + to_string(cell.precision);
+    if (matches(selection.likelihood_glob, likelihood_id) &&
+        std::find(likelihoods_seen.begin(), likelihoods_seen.end(), likelihood_id) == likelihoods_seen.end()) {
+      likelihoods_seen.push_back(likelihood_id);
+      for (std::size_t k : selection.batch_sizes) {
+        benchmark::RegisterBenchmark(("likelihood/" + likelihood_id + "/k:" + std::to_string(k)).c_str(),
+                                     run_likelihood_benchmark, cell, k)
+            ->Unit(benchmark::kMicrosecond);
+        ++count;
+      }
+    }
+  }
+  return count;
+}
+
+void install_memory_manager() {
+  static TrackedMemoryManager manager;
+  benchmark::RegisterMemoryManager(&manager);
+  benchmark::AddCustomContext("nslab_version", build_info::kVersion);
+  benchmark::AddCustomContext("nslab_git_sha", build_info::kGitSha);
+  benchmark::AddCustomContext("nslab_preset", build_info::kPreset);
+  benchmark::AddCustomContext("nslab_precision", build_info::kPrecision);
+}
+
+}  // namespace nslab

@@ -1,0 +1,26 @@
+#pragma once
+// Google Benchmark registration at run time, from the cell matrix:
+//  - cell/<id>: one full sampler run per iteration, with counters ms_per_eval,
+//    evals, log_z and peak_bytes;
+//  - likelihood/<family>/<instrument>/<precision>/k:<k>: one batch of k prior
+//    draws per iteration (time per evaluation over batch sizes).
+// A MemoryManager reports the tracked peak of each benchmark's memory pass.
+#include <string>
+#include <vector>
+
+namespace nslab {
+
+struct BenchSelection {
+  std::string cell_glob;                 // cells to run whole
+  std::string likelihood_glob;           // "<family>/<instrument>/<precision>" to time per batch
+  std::vector<std::size_t> batch_sizes;  // k for the likelihood benchmarks
+};
+
+// The default selection for a build: ci-sized cells at the preset's precision.
+BenchSelection default_bench_selection(const std::string& precision);
+// Registers the benchmarks; returns how many.
+std::size_t register_benchmarks(const BenchSelection& selection);
+// Installs the tracked-memory MemoryManager (call once, before running).
+void install_memory_manager();
+
+}  // namespace nslab
