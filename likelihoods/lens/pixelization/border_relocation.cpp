@@ -73,8 +73,10 @@ BorderEllipse fit_border_ellipse(std::span<const double> y, std::span<const doub
   return {oy, ox, a + 1e-12, b + 1e-12, phi};
 }
 
-void relocate_outside_border(const BorderEllipse& e, std::span<double> y, std::span<double> x) {
+std::size_t relocate_outside_border(const BorderEllipse& e, std::span<double> y,
+                                    std::span<double> x) {
   const double c = std::cos(e.phi), s = std::sin(e.phi);
+  std::size_t moved = 0;
   for (std::size_t i = 0; i < y.size(); ++i) {
     const double dy = y[i] - e.origin_y, dx = x[i] - e.origin_x;
     const double xp = c * dx + s * dy, yp = -s * dx + c * dy;
@@ -84,7 +86,9 @@ void relocate_outside_border(const BorderEllipse& e, std::span<double> y, std::s
     const double xp2 = xp * scale, yp2 = yp * scale;
     x[i] = e.origin_x + (c * xp2 - s * yp2);
     y[i] = e.origin_y + (s * xp2 + c * yp2);
+    ++moved;
   }
+  return moved;
 }
 
 }  // namespace nslab

@@ -35,8 +35,8 @@ struct BorderEllipse {
 BorderEllipse fit_border_ellipse(std::span<const double> y, std::span<const double> x,
                                  std::span<const int> border);
 
-// Moves the points outside the ellipse onto it, in place.
-void relocate_outside_border(const BorderEllipse& ellipse, std::span<double> y,
+// Moves the points outside the ellipse onto it, in place; returns how many moved.
+std::size_t relocate_outside_border(const BorderEllipse& ellipse, std::span<double> y,
                              std::span<double> x);
 
 }  // namespace nslab

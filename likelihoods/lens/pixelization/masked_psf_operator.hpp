@@ -1,0 +1,54 @@
+#pragma once
+// The PSF as an operator P on images that live on the masked pixels only
+// (pixelized sources are blurred without a blurring region, lensing.md):
+//   (P u)_k = sum_i K[hr + r_k - r_i][hc + c_k - c_i] u_i,   k, i masked,
+// the same "same"-mode convolution as PsfConvolver (so P u equals
+// PsfConvolver::convolve(u, with_blurring = false)). This class adds what the
+// pixelized inversion needs beyond it: P^T, and P applied to sparse columns
+// (the mapping matrix) by scattering each non-zero through the kernel.
+#include <cstddef>
+#include <cstdint>
+#include <span>
+#include <vector>
+
+#include "likelihoods/grid/circular_mask.hpp"
+#include "likelihoods/lens/fits_image.hpp"
+
+namespace nslab {
+
+class MaskedPsfOperator {
+ public:
+  MaskedPsfOperator(const Image2D& kernel, const CircularMask& mask);
+
+  std::size_t pixels() const { return rows_.size(); }
+  int kernel_rows() const { return kernel_rows_; }
+  int kernel_cols() const { return kernel_cols_; }
+  double kernel(int a, int b) const { return kernel_[static_cast<std::size_t>(a) * kernel_cols_ + b]; }
+  // The masked pixel at offset (dr, dc) from masked pixel i, or -1.
+  std::int32_t neighbor(std::size_t i, int dr, int dc) const {
+    return slim_[origin_[i] + static_cast<std::ptrdiff_t>(dr) * canvas_cols_ + dc];
+  }
+  // Largest |dr|, |dc| neighbor() accepts: twice the kernel half-sides (the
+  // reach of P^T P).
+  int reach_rows() const { return 2 * (kernel_rows_ / 2); }
+  int reach_cols() const { return 2 * (kernel_cols_ / 2); }
+
+  // out = P^T in, for `columns` images stored pixel-major (in[i * columns + j]).
+  void apply_transpose(const double* in, std::size_t columns, double* out) const;
+  // out = P in for one image.
+  void apply(const double* in, double* out) const;
+  // Adds value * (column of P for pixel i) to column `column` of the
+  // pixel-major matrix out (row stride `stride`): out[k * stride + column] += K(k - i) value.
+  template <class Real>
+  void scatter(std::size_t i, double value, Real* out, std::size_t stride, std::size_t column) const;
+
+ private:
+  std::vector<int> rows_, cols_;
+  int kernel_rows_, kernel_cols_;
+  std::vector<double> kernel_;        // K, row-major, as read
+  int canvas_cols_;                   // padded canvas the offsets index
+  std::vector<std::int32_t> slim_;    // padded canvas -> masked index, -1 elsewhere
+  std::vector<std::ptrdiff_t> origin_;  // masked index -> padded canvas index
+};
+
+}  // namespace nslab

@@ -1,0 +1,121 @@
+#include "likelihoods/lens/pixelization/w_tilde.hpp"
+
+#include <algorithm>
+#include <stdexcept>
+
+#include "core/thread_pool.hpp"
+
+namespace nslab {
+
+int WTildeOperator::half_index(int dr, int dc) const {
+  if (dr < 0 || dr > reach_rows_ || dc < -reach_cols_ || dc > reach_cols_) return -1;
+  if (dr == 0) return dc >= 0 ? dc : -1;
+  return (reach_cols_ + 1) + (dr - 1) * (2 * reach_cols_ + 1) + (dc + reach_cols_);
+}
+
+WTildeOperator::WTildeOperator(const MaskedPsfOperator& psf, std::span<const double> data,
+                               std::span<const double> noise_map)
+    : psf_(psf), reach_rows_(psf.reach_rows()), reach_cols_(psf.reach_cols()) {
+  const std::size_t n = psf.pixels();
+  if (data.size() != n || noise_map.size() != n)
+    throw std::invalid_argument("WTildeOperator: data and noise map must cover the masked pixels");
+  half_window_ = static_cast<std::size_t>(reach_cols_ + 1) +
+                 static_cast<std::size_t>(reach_rows_) * (2 * reach_cols_ + 1);
+  for (int dr = -reach_rows_; dr <= reach_rows_; ++dr)
+    for (int dc = -reach_cols_; dc <= reach_cols_; ++dc) {
+      const int forward = half_index(dr, dc);
+      window_.push_back(forward >= 0
+                            ? Offset{dr, dc, static_cast<std::uint32_t>(forward), true}
+                            : Offset{dr, dc, static_cast<std::uint32_t>(half_index(-dr, -dc)), false});
+    }
+
+  values_ = TrackedBuffer<double>(n * half_window_);
+  weighted_data_ = TrackedBuffer<double>(n);
+  std::vector<double> inverse_variance(n), weighted(n);
+  for (std::size_t k = 0; k < n; ++k) {
+    inverse_variance[k] = 1.0 / (noise_map[k] * noise_map[k]);
+    weighted[k] = data[k] * inverse_variance[k];
+  }
+  psf.apply_transpose(weighted.data(), 1, weighted_data_.data());
+
+  // W[i, i + o] = sum_k P[k, i] P[k, i + o] / sigma_k^2 over masked k, with
+  // P[k, i] = K[hr + r_k - r_i][hc + c_k - c_i]: k = i + u, i + o = k - v.
+  const int hr = psf.kernel_rows() / 2, hc = psf.kernel_cols() / 2;
+  constexpr std::size_t kChunk = 64;
+  default_thread_pool().parallel_for((n + kChunk - 1) / kChunk, [&](std::size_t chunk) {
+    for (std::size_t i = chunk * kChunk; i < std::min(n, (chunk + 1) * kChunk); ++i) {
+      double* w = values_.data() + i * half_window_;
+      std::fill(w, w + half_window_, 0.0);
+      for (int ur = -hr; ur <= hr; ++ur)
+        for (int uc = -hc; uc <= hc; ++uc) {
+          const std::int32_t k = psf.neighbor(i, ur, uc);
+          if (k < 0) continue;
+          const double a = psf.kernel(hr + ur, hc + uc) * inverse_variance[k];
+          for (int vr = -hr; vr <= hr; ++vr)
+            for (int vc = -hc; vc <= hc; ++vc) {
+              const int index = half_index(ur - vr, uc - vc);
+              if (index >= 0) w[index] += a * psf.kernel(hr + vr, hc + vc);
+            }
+        }
+    }
+  });
+}
+
+double WTildeOperator::value(std::size_t i, std::size_t j) const {
+  for (const Offset& o : window_)
+    if (psf_.neighbor(i, o.dr, o.dc) == static_cast<std::int32_t>(j))
+      return o.forward ? values_[i * half_window_ + o.half_index]
+                       : values_[j * half_window_ + o.half_index];
+  return 0.0;
+}
+
+std::size_t WTildeOperator::curvature_scratch_bytes(std::size_t source_pixels) {
+  return aligned_array_bytes<double>(source_pixels) +
+         aligned_array_bytes<std::int32_t>(source_pixels) +
+         aligned_array_bytes<std::uint8_t>(source_pixels);
+}
+
+void WTildeOperator::curvature(std::span<const PixelMapping> rows, std::size_t source_pixels,
+                               double* block, std::size_t leading, ScratchArena& scratch) const {
+  auto accumulator = scratch.take<double>(source_pixels);
+  auto touched = scratch.take<std::int32_t>(source_pixels);
+  auto seen = scratch.take<std::uint8_t>(source_pixels);
+  std::fill(seen.begin(), seen.end(), std::uint8_t{0});
+  for (std::size_t b = 0; b < source_pixels; ++b)
+    std::fill(block + b * leading, block + b * leading + source_pixels, 0.0);
+
+  const double* w = values_.data();
+  for (std::size_t i = 0; i < rows.size(); ++i) {
+    const PixelMapping& mi = rows[i];
+    std::size_t count = 0;
+    for (const Offset& o : window_) {
+      const std::int32_t j = psf_.neighbor(i, o.dr, o.dc);
+      if (j < 0) continue;
+      const double wij = o.forward ? w[i * half_window_ + o.half_index]
+                                   : w[static_cast<std::size_t>(j) * half_window_ + o.half_index];
+      const PixelMapping& mj = rows[j];
+      for (int q = 0; q < 4; ++q) {
+        const std::int32_t b = mj.index[q];
+        if (b < 0) continue;
+        const double value = wij * mj.weight[q];
+        if (seen[b] == 0) {
+          seen[b] = 1;
+          touched[count++] = b;
+          accumulator[b] = value;
+        } else {
+          accumulator[b] += value;
+        }
+      }
+    }
+    for (std::size_t t = 0; t < count; ++t) {
+      const std::int32_t b = touched[t];
+      seen[b] = 0;
+      const double r = accumulator[b];
+      double* column = block + static_cast<std::size_t>(b) * leading;
+      for (int p = 0; p < 4; ++p)
+        if (mi.index[p] >= 0) column[mi.index[p]] += mi.weight[p] * r;
+    }
+  }
+}
+
+}  // namespace nslab
