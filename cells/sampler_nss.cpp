@@ -22,6 +22,8 @@ NssSettings nss_settings_from(const Settings& settings) {
   if (chunk == "auto")  // run_cell resolves it through the memory model first
     throw UsageError("chunk_size=auto must be resolved before the sampler is built");
   nss.chunk_size = chunk == "none" ? 0 : settings.count("chunk_size");
+  if (chunk != "none" && nss.chunk_size < 1)
+    throw UsageError("chunk_size must be at least 1 (or none, or auto), got " + chunk);
   nss.termination = settings.real("termination");
   nss.max_steps = static_cast<int>(settings.integer("max_steps"));
   nss.max_shrinkage = static_cast<int>(settings.integer("max_shrinkage"));

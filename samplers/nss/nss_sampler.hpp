@@ -22,7 +22,7 @@ struct NssState {
   ParticleSet dead;
   RunningEvidence evidence;
   EvaluationCounters counters;
-  std::size_t slice_probes = 0;  // probes made, including those the prior alone rejected
+  std::size_t slice_probes = 0;  // stepping-out and shrinkage probes (each one evaluation)
   double elapsed_wall_s = 0.0;   // sampler wall time before a resume
 };
 

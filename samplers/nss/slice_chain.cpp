@@ -84,12 +84,10 @@ void SliceChain::proceed() {
       case Phase::kFinished:
         return;
     }
+    // Every probe is evaluated, even one the prior alone rejects: that is the
+    // work BlackJAX's NSS does (nss.md counts every probe as a call).
     ++probes_;
-    if (prior_admits_probe()) {
-      ++evaluations_;
-      return;  // wait for the likelihood
-    }
-    on_probe_result(false, 0.0);  // outside the prior slice: no call needed
+    return;
   }
 }
 
@@ -127,7 +125,7 @@ void SliceChain::on_probe_result(bool in_slice, double probe_log_l) {
 }
 
 void SliceChain::receive(double log_l) {
-  on_probe_result(log_l > context_.threshold, log_l);
+  on_probe_result(prior_admits_probe() && log_l > context_.threshold, log_l);
   proceed();
 }
 

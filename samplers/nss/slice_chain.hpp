@@ -38,16 +38,14 @@ class SliceChain {
 
   std::span<const double> position() const { return position_; }
   double log_l() const { return log_l_; }
-  // Probes made (evaluated or rejected by the prior alone) and evaluations asked.
+  // Probes made; each is one likelihood evaluation.
   std::size_t probes() const { return probes_; }
-  std::size_t evaluations() const { return evaluations_; }
 
  private:
   enum class Phase { kStepLeft, kStepRight, kShrink, kFinished };
 
   void begin_inner_step();
-  // Moves to the next probe; skips probes the prior alone rejects (they cost
-  // no likelihood call) until one needs the likelihood or the chain is done.
+  // Moves to the next probe, or finishes the chain.
   void proceed();
   void on_probe_result(bool in_slice, double probe_log_l);
   void set_probe(double t);
@@ -64,7 +62,7 @@ class SliceChain {
   int inner_step_ = 0;
   std::uint32_t shrink_draw_ = 0;
   Phase phase_ = Phase::kStepLeft;
-  std::size_t probes_ = 0, evaluations_ = 0;
+  std::size_t probes_ = 0;
 };
 
 }  // namespace nslab

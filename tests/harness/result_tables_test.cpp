@@ -86,6 +86,7 @@ TEST(CommandLine, BadRequestsExitTwoAndWriteNothing) {
   EXPECT_EQ(testing::run_nslab({"run", "nss/analytic/gaussian/d5/fp64", "--set", "n_lives=3", "--out", out}), 2);
   EXPECT_EQ(testing::run_nslab({"run", "nss/analytic/gaussian/d5/fp64", "--set", "n_live=many", "--out", out}), 2);
   EXPECT_EQ(testing::run_nslab({"run", "nss/analytic/gaussian/d5/fp64", "--set", "num_delete=500", "--out", out}), 2);
+  EXPECT_EQ(testing::run_nslab({"run", "nss/analytic/gaussian/d5/fp64", "--set", "chunk_size=0", "--out", out}), 2);
   EXPECT_EQ(testing::run_nslab({"frobnicate"}), 2);
   EXPECT_FALSE(fs::exists(out));
   EXPECT_EQ(testing::run_nslab({"run", "nss/analytic/gaussian/d2/fp64", "--quiet", "--out", out}), 0);

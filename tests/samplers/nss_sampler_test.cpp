@@ -81,18 +81,46 @@ TEST(NssSampler, ResultsDoNotDependOnChunkSizeOrThreads) {
   settings.n_live = 60;
   settings.num_delete = 20;
   set_default_threads(1);
-  const SamplerResult reference = NssSampler(likelihood, settings).run();
-  for (std::size_t chunk : {1, 3, 7, 20, 1000}) {
+  const SamplerResult reference = NssSampler(likelihood, settings).run();  // chunk_size unset
+  for (std::size_t chunk : {1, 3, 20}) {  // 20 = num_delete
     settings.chunk_size = chunk;
     SCOPED_TRACE("chunk_size " + std::to_string(chunk));
     const SamplerResult result = NssSampler(likelihood, settings).run();
     expect_same_results(reference, result);
     EXPECT_LE(result.counters.largest_batch, chunk);
   }
-  set_default_threads(3);
-  settings.chunk_size = 7;
+  set_default_threads(2);
+  settings.chunk_size = 3;
   expect_same_results(reference, NssSampler(likelihood, settings).run());
   set_default_threads(0);
+}
+
+TEST(NssSampler, EveryProbeIsOneCountedEvaluation) {
+  GaussianLikelihood<double> likelihood(2);
+  NssSettings settings = settings_for(2);
+  const SamplerResult result = NssSampler(likelihood, settings).run();
+  EXPECT_EQ(result.counters.likelihood_evals,
+            settings.n_live + static_cast<std::size_t>(result.diagnostics.at("slice_probes")));
+}
+
+// nss.md's error is the spread of sampled shrinkages; over independent seeds
+// the real scatter of log Z must match it (within a factor 2).
+TEST(NssSampler, ReportedErrorIsHonestOverTwentySeeds) {
+  GaussianLikelihood<double> likelihood(2);
+  std::vector<double> log_z;
+  double mean_error = 0;
+  for (std::uint64_t seed = 100; seed < 120; ++seed) {
+    const SamplerResult result = NssSampler(likelihood, settings_for(2, seed)).run();
+    log_z.push_back(result.log_evidence);
+    mean_error += result.log_evidence_error / 20;
+  }
+  double mean = 0, scatter = 0;
+  for (double v : log_z) mean += v / 20;
+  for (double v : log_z) scatter += (v - mean) * (v - mean) / 19;
+  scatter = std::sqrt(scatter);
+  EXPECT_GT(scatter / mean_error, 0.5) << "scatter " << scatter << ", mean reported error " << mean_error;
+  EXPECT_LT(scatter / mean_error, 2.0) << "scatter " << scatter << ", mean reported error " << mean_error;
+  EXPECT_LT(std::abs(mean - *likelihood.reference_log_evidence()), 3 * scatter / std::sqrt(20.0));
 }
 
 TEST(NssSampler, SameSeedSameResultOtherSeedOtherResult) {
@@ -107,19 +135,20 @@ TEST(NssSampler, SameSeedSameResultOtherSeedOtherResult) {
 TEST(NssSampler, PeakMemoryIsChunkSizeTimesBytesPerReplica) {
   MappingLikelihood<double> likelihood("ci");
   const std::size_t fixed = host_memory_meter().current_bytes();
-  for (std::size_t chunk : {1, 4, 16}) {
-    for (std::size_t num_delete : {20, 40}) {
+  for (std::size_t n_live : {100, 400}) {
+    for (std::size_t chunk : {1, 2, 4, 8, 16}) {
       NssSettings settings = settings_for(4);
-      settings.n_live = 60;
-      settings.num_delete = num_delete;
+      settings.n_live = n_live;
+      settings.num_delete = 16;
       settings.chunk_size = chunk;
-      settings.max_evals = 2000;
+      settings.max_evals = n_live + 200;
       host_memory_meter().reset_peak();
       const SamplerResult result = NssSampler(likelihood, settings).run();
       EXPECT_EQ(result.stopped_by, "max_evals");
-      // Not a tolerance: the workspace is the only per-evaluation memory.
+      // Exact, so stronger than the linear fit: the workspace is the only
+      // per-evaluation memory, and nothing grows with n_live.
       EXPECT_EQ(host_memory_meter().peak_bytes() - fixed, chunk * likelihood.bytes_per_replica())
-          << "chunk " << chunk << " num_delete " << num_delete;
+          << "chunk " << chunk << " n_live " << n_live;
     }
   }
 }
