@@ -11,6 +11,7 @@ const std::vector<LikelihoodFamily>& likelihood_families() {
       analytic_gaussian_family(),
       analytic_mixture_family(),
       synthetic_mapping_family(),
+      imaging_mge_family(),
   };
   return families;
 }

@@ -34,5 +34,6 @@ LikelihoodFamily plugin_family(const std::string& name);
 LikelihoodFamily analytic_gaussian_family();
 LikelihoodFamily analytic_mixture_family();
 LikelihoodFamily synthetic_mapping_family();
+LikelihoodFamily imaging_mge_family();
 
 }  // namespace nslab

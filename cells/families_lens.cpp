@@ -1,0 +1,84 @@
+// The strong-lens imaging families (lensing.md). This file has imaging/mge;
+// the pixelized models join it beside their own likelihoods.
+//
+// Settings:
+//   dataset    "simulated" (default): the project's own simulated dataset of
+//              the cell's instrument (seed 1), cached on disk and regenerated
+//              when absent (likelihoods/lens/simulator.hpp); or a folder of
+//              PyAutoLens FITS files (data, noise_map, psf) at the
+//              instrument's pixel scale.
+//   inversion  dense|sparse. imaging/mge accepts both and always runs dense:
+//              its 40 columns are cheap to blur, and w-tilde pays off only
+//              for pixelized sources with thousands of columns.
+#include <cmath>
+#include <string>
+
+#include "cells/likelihood_registry.hpp"
+#include "core/error.hpp"
+#include "likelihoods/lens/fits_image.hpp"
+#include "likelihoods/lens/instrument.hpp"
+#include "likelihoods/lens/masked_imaging.hpp"
+#include "likelihoods/lens/mge_likelihood.hpp"
+#include "likelihoods/lens/simulator.hpp"
+
+namespace nslab {
+namespace {
+
+std::vector<std::string> instrument_names() {
+  std::vector<std::string> names;
+  for (const auto& instrument : imaging_instruments()) names.push_back(instrument.name);
+  return names;
+}
+
+const std::map<std::string, std::string> kImagingDefaults = {{"dataset", "simulated"},
+                                                             {"inversion", "dense"}};
+
+void check_common_settings(const CellId& cell, const Settings& settings) {
+  if (settings.has("backend") && settings.text("backend") != "cpu")
+    throw UsageError(cell.family() + " has no backend=" + settings.text("backend") +
+                     " version yet (use backend=cpu)");
+  const std::string& inversion = settings.text("inversion");
+  if (inversion != "dense" && inversion != "sparse")
+    throw UsageError("setting inversion='" + inversion + "' is not dense or sparse");
+}
+
+// The dataset a cell fits, masked as every imaging cell is.
+std::shared_ptr<const MaskedImaging> imaging_for(const CellId& cell, const Settings& settings) {
+  const ImagingInstrument& instrument = imaging_instrument(cell.instrument);
+  const std::string& dataset = settings.text("dataset");
+  if (dataset == "simulated")
+    return make_masked_imaging(cached_simulated_dataset(instrument), instrument.mask_radius);
+  const std::filesystem::path folder(dataset);
+  if (!std::filesystem::exists(folder / "data.fits"))
+    throw UsageError("setting dataset='" + dataset +
+                     "': no data.fits there (give a folder of PyAutoLens FITS files, or "
+                     "'simulated')");
+  double header_scale = 0.0;
+  if (read_fits_keyword(folder / "data.fits", "PIXSCALE", header_scale) &&
+      std::abs(header_scale - instrument.pixel_scale) > 1e-9 * instrument.pixel_scale)
+    throw UsageError("setting dataset='" + dataset + "': its pixel scale " +
+                     std::to_string(header_scale) + "\" is not the " + instrument.name +
+                     " instrument's " + std::to_string(instrument.pixel_scale) +
+                     "\"; pick the matching instrument");
+  return make_masked_imaging(read_imaging_dataset(folder, instrument.pixel_scale),
+                             instrument.mask_radius);
+}
+
+}  // namespace
+
+LikelihoodFamily imaging_mge_family() {
+  return {"imaging/mge",
+          instrument_names(),
+          kImagingDefaults,
+          false,
+          [](const std::string& instrument) { imaging_instrument(instrument); },
+          [](const CellId& cell, const Settings& settings) -> std::unique_ptr<Likelihood> {
+            check_common_settings(cell, settings);
+            auto imaging = imaging_for(cell, settings);
+            if (cell.precision == Precision::kFp32)
+              return std::make_unique<MgeLikelihood<float>>(std::move(imaging));
+            return std::make_unique<MgeLikelihood<double>>(std::move(imaging));
+          }};
+}
+
+}  // namespace nslab

@@ -1,0 +1,304 @@
+#include "likelihoods/lens/inversion.hpp"
+
+#include <Eigen/Dense>
+#include <algorithm>
+#include <cmath>
+#include <numbers>
+
+namespace nslab {
+
+namespace {
+
+using Matrix = Eigen::MatrixXd;
+using Vector = Eigen::VectorXd;
+
+// Buffers of one FNNLS solve of up to `capacity` unknowns.
+struct FnnlsWorkspace {
+  std::span<double> factor, rhs, z, w;
+  std::span<std::uint32_t> passive_list;
+  std::span<std::uint8_t> state;  // 0 active (held at 0), 1 passive, 2 refused
+
+  static FnnlsWorkspace take(ScratchArena& scratch, std::size_t capacity) {
+    return {scratch.take<double>(capacity * capacity), scratch.take<double>(capacity),
+            scratch.take<double>(capacity), scratch.take<double>(capacity),
+            scratch.take<std::uint32_t>(capacity), scratch.take<std::uint8_t>(capacity)};
+  }
+  static std::size_t bytes(std::size_t capacity) {
+    return aligned_array_bytes<double>(capacity * capacity) + 3 * aligned_array_bytes<double>(capacity) +
+           aligned_array_bytes<std::uint32_t>(capacity) + aligned_array_bytes<std::uint8_t>(capacity);
+  }
+};
+
+// 2 sum log diag(L) of A = L L^T, factorised in place; false if A is not
+// positive definite.
+bool cholesky_log_det(Eigen::Map<Matrix> a, double& log_det) {
+  Eigen::LLT<Eigen::Ref<Matrix>, Eigen::Lower> llt(a);
+  if (llt.info() != Eigen::Success) return false;
+  log_det = 2.0 * a.diagonal().array().log().sum();
+  return std::isfinite(log_det);
+}
+
+// Bro & de Jong's fast NNLS on the normal equations (A = Z^T Z, b = Z^T x),
+// warm-started like PyAutoArray's fnnls_cholesky from the sign of the
+// unconstrained solution. The minimiser is unique for positive-definite A,
+// so any correct active-set path reaches the same s.
+bool fnnls_solve(Eigen::Map<const Matrix> a, std::span<const double> b, std::span<double> s,
+                 FnnlsWorkspace& ws, std::size_t* iterations) {
+  const std::size_t k = b.size();
+  const double epsilon = 2.2204e-16;
+  const double tolerance = epsilon * static_cast<double>(k);  // on s, as PyAutoArray
+  double b_max = 0.0;
+  for (double value : b) b_max = std::max(b_max, std::abs(value));
+  const double gradient_tolerance = tolerance * std::max(1.0, b_max);
+  std::size_t count = 0;
+
+  // z[list] = A[list, list]^-1 b[list] for the first `np` entries of the passive list.
+  auto solve_passive = [&](std::size_t np) -> bool {
+    Eigen::Map<Matrix> f(ws.factor.data(), static_cast<Eigen::Index>(np),
+                         static_cast<Eigen::Index>(np));
+    for (std::size_t c = 0; c < np; ++c)
+      for (std::size_t r = 0; r < np; ++r) f(r, c) = a(ws.passive_list[r], ws.passive_list[c]);
+    Eigen::LLT<Eigen::Ref<Matrix>, Eigen::Lower> llt(f);
+    if (llt.info() != Eigen::Success) return false;
+    Eigen::Map<Vector> rhs(ws.rhs.data(), static_cast<Eigen::Index>(np));
+    for (std::size_t r = 0; r < np; ++r) rhs[r] = b[ws.passive_list[r]];
+    llt.solveInPlace(rhs);
+    for (std::size_t r = 0; r < np; ++r) ws.z[ws.passive_list[r]] = rhs[r];
+    ++count;
+    return true;
+  };
+  // Drops passive entries whose flag says so, keeping the list's order.
+  auto compact = [&](std::size_t np) {
+    std::size_t kept = 0;
+    for (std::size_t r = 0; r < np; ++r)
+      if (ws.state[ws.passive_list[r]] == 1) ws.passive_list[kept++] = ws.passive_list[r];
+    return kept;
+  };
+
+  std::fill(s.begin(), s.end(), 0.0);
+  std::fill(ws.state.begin(), ws.state.begin() + k, std::uint8_t{0});
+  std::size_t np = k;
+  for (std::size_t i = 0; i < k; ++i) ws.passive_list[i] = static_cast<std::uint32_t>(i);
+  if (k > 0 && solve_passive(k)) {
+    np = 0;
+    for (std::size_t i = 0; i < k; ++i)
+      if (ws.z[i] > 0.0) ws.passive_list[np++] = static_cast<std::uint32_t>(i), ws.state[i] = 1;
+    // Repair the warm start: drop every non-positive entry and re-solve.
+    while (np > 0) {
+      if (!solve_passive(np)) return false;
+      bool dropped = false;
+      for (std::size_t r = 0; r < np; ++r)
+        if (ws.z[ws.passive_list[r]] <= tolerance) ws.state[ws.passive_list[r]] = 0, dropped = true;
+      if (!dropped) break;
+      np = compact(np);
+    }
+    for (std::size_t r = 0; r < np; ++r) s[ws.passive_list[r]] = ws.z[ws.passive_list[r]];
+  } else {
+    np = 0;
+  }
+
+  Eigen::Map<Vector> x(s.data(), static_cast<Eigen::Index>(k));
+  Eigen::Map<Vector> w(ws.w.data(), static_cast<Eigen::Index>(k));
+  Eigen::Map<const Vector> bv(b.data(), static_cast<Eigen::Index>(k));
+  const std::size_t max_outer = 30 * k + 10;
+  for (std::size_t outer = 0; outer < max_outer; ++outer) {
+    w.noalias() = bv - a * x;
+    std::size_t best = k;
+    for (std::size_t i = 0; i < k; ++i)
+      if (ws.state[i] == 0 && w[i] > gradient_tolerance && (best == k || w[i] > w[best])) best = i;
+    if (best == k) break;
+    ws.state[best] = 1;
+    ws.passive_list[np++] = static_cast<std::uint32_t>(best);
+    for (std::size_t inner = 0;; ++inner) {
+      if (!solve_passive(np)) return false;
+      double alpha = 2.0;
+      for (std::size_t r = 0; r < np; ++r) {
+        const std::uint32_t i = ws.passive_list[r];
+        if (ws.z[i] <= tolerance) alpha = std::min(alpha, x[i] / (x[i] - ws.z[i]));
+      }
+      if (alpha > 1.0) {  // z is feasible: accept it
+        for (std::size_t r = 0; r < np; ++r) x[ws.passive_list[r]] = ws.z[ws.passive_list[r]];
+        break;
+      }
+      for (std::size_t r = 0; r < np; ++r) {
+        const std::uint32_t i = ws.passive_list[r];
+        x[i] += alpha * (ws.z[i] - x[i]);
+        if (x[i] <= tolerance) {
+          x[i] = 0.0;
+          ws.state[i] = 0;
+        }
+      }
+      // The entry just added whose step length is zero is a round-off
+      // gradient: refuse it for good, or the loop would re-add it forever.
+      if (alpha == 0.0 && ws.state[best] == 0) ws.state[best] = 2;
+      np = compact(np);
+      if (inner > 3 * k + 10 || np == 0) {
+        for (std::size_t r = 0; r < np; ++r) x[ws.passive_list[r]] = std::max(0.0, x[ws.passive_list[r]]);
+        break;
+      }
+    }
+  }
+  if (iterations != nullptr) *iterations = count;
+  return true;
+}
+
+}  // namespace
+
+std::size_t fnnls_scratch_bytes(std::size_t k) { return FnnlsWorkspace::bytes(k); }
+
+bool fnnls(std::span<const double> a, std::span<const double> b, std::span<double> s,
+           ScratchArena& scratch, std::size_t* iterations) {
+  const std::size_t k = b.size();
+  FnnlsWorkspace ws = FnnlsWorkspace::take(scratch, k);
+  return fnnls_solve(Eigen::Map<const Matrix>(a.data(), k, k), b, s, ws, iterations);
+}
+
+std::size_t inversion_scratch_bytes(const LinearParameterLayout& layout) {
+  const std::size_t n = layout.parameters;
+  return aligned_array_bytes<double>(n * n)      // the kept system, then the block copies
+         + 2 * aligned_array_bytes<double>(n)    // kept right-hand side and solution
+         + aligned_array_bytes<std::uint32_t>(n) // kept indices
+         + FnnlsWorkspace::bytes(n);
+}
+
+InversionSolution solve_inversion(const LinearParameterLayout& layout, std::span<double> curvature,
+                                  std::span<const double> data_vector,
+                                  std::span<const double> regularization,
+                                  std::span<double> reconstruction, ScratchArena& scratch) {
+  const std::size_t n = layout.parameters, begin = layout.regularized_begin,
+                    m = layout.regularized_count;
+  InversionSolution solution;
+  Eigen::Map<Matrix> c(curvature.data(), n, n);
+  for (std::size_t i = 0; i < n; ++i)
+    if (i < begin || i >= begin + m) c(i, i) += kUnregularizedCurvatureDiagonal;
+  if (m > 0) c.block(begin, begin, m, m) += Eigen::Map<const Matrix>(regularization.data(), m, m);
+
+  auto system = scratch.take<double>(n * n);
+  auto rhs = scratch.take<double>(n);
+  auto kept_solution = scratch.take<double>(n);
+  auto kept = scratch.take<std::uint32_t>(n);
+  FnnlsWorkspace ws = FnnlsWorkspace::take(scratch, n);
+
+  std::size_t k = 0, next_excluded = 0;
+  for (std::size_t i = 0; i < n; ++i) {
+    if (next_excluded < layout.excluded.size() && layout.excluded[next_excluded] == i) {
+      ++next_excluded;
+      continue;
+    }
+    kept[k++] = static_cast<std::uint32_t>(i);
+  }
+  Eigen::Map<Matrix> a(system.data(), k, k);
+  for (std::size_t col = 0; col < k; ++col) {
+    rhs[col] = data_vector[kept[col]];
+    for (std::size_t row = 0; row < k; ++row) a(row, col) = c(kept[row], kept[col]);
+  }
+  if (!fnnls_solve(Eigen::Map<const Matrix>(system.data(), k, k), rhs.first(k),
+                   kept_solution.first(k), ws, &solution.solver_iterations))
+    return solution;
+  std::fill(reconstruction.begin(), reconstruction.end(), 0.0);
+  for (std::size_t i = 0; i < k; ++i) reconstruction[kept[i]] = kept_solution[i];
+
+  if (m > 0) {
+    // The mapper's sub-block of s, F + H and H (lensing.md), not a Schur complement.
+    Eigen::Map<const Matrix> h(regularization.data(), m, m);
+    Eigen::Map<const Vector> block_solution(reconstruction.data() + begin, m);
+    solution.regularization_term = block_solution.dot(h * block_solution);
+    Eigen::Map<Matrix> block(system.data(), m, m);
+    block = c.block(begin, begin, m, m);
+    if (!cholesky_log_det(block, solution.log_det_curvature_reg)) return solution;
+    block = h;
+    if (!cholesky_log_det(block, solution.log_det_regularization)) return solution;
+  }
+  solution.solved = true;
+  return solution;
+}
+
+template <class Real>
+std::size_t dense_normal_equations_scratch_bytes(std::size_t parameters) {
+  return std::is_same_v<Real, double> ? 0 : aligned_array_bytes<Real>(parameters * parameters);
+}
+
+template <class Real>
+void dense_normal_equations(std::span<Real> columns, std::size_t parameters,
+                            std::span<const double> data, std::span<const double> noise_map,
+                            std::span<double> curvature, std::span<double> data_vector,
+                            ScratchArena& scratch) {
+  const std::size_t pixels = noise_map.size(), s = parameters;
+  std::fill(data_vector.begin(), data_vector.begin() + s, 0.0);
+  for (std::size_t i = 0; i < pixels; ++i) {
+    const double inverse_sigma = 1.0 / noise_map[i];
+    const double weighted_data = data[i] * inverse_sigma;
+    Real* row = columns.data() + i * s;
+    for (std::size_t j = 0; j < s; ++j) {
+      row[j] = static_cast<Real>(row[j] * inverse_sigma);
+      data_vector[j] += static_cast<double>(row[j]) * weighted_data;
+    }
+  }
+  using RowMajor = Eigen::Matrix<Real, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
+  Eigen::Map<const RowMajor> scaled(columns.data(), pixels, s);
+  Eigen::Map<Matrix> f(curvature.data(), s, s);
+  if constexpr (std::is_same_v<Real, double>) {
+    f.noalias() = scaled.transpose() * scaled;
+  } else {
+    Eigen::Map<Eigen::Matrix<Real, Eigen::Dynamic, Eigen::Dynamic>> single(
+        scratch.take<Real>(s * s).data(), s, s);
+    single.noalias() = scaled.transpose() * scaled;
+    f = single.template cast<double>();
+  }
+}
+
+template <class Real>
+double dense_chi_squared(std::span<const Real> scaled_columns, std::size_t parameters,
+                         std::span<const double> data, std::span<const double> noise_map,
+                         std::span<const double> reconstruction) {
+  double chi_squared = 0.0;
+  for (std::size_t i = 0; i < noise_map.size(); ++i) {
+    const Real* row = scaled_columns.data() + i * parameters;
+    double model = 0.0;
+    for (std::size_t j = 0; j < parameters; ++j) model += static_cast<double>(row[j]) * reconstruction[j];
+    const double residual = data[i] / noise_map[i] - model;
+    chi_squared += residual * residual;
+  }
+  return chi_squared;
+}
+
+double noise_normalization(std::span<const double> noise_map) {
+  double sum = 0.0;
+  for (double sigma : noise_map) sum += std::log(2.0 * std::numbers::pi * sigma * sigma);
+  return sum;
+}
+
+FitParts fit_parts(double chi_squared, double noise_norm, const InversionSolution& solution,
+                   bool regularized) {
+  FitParts parts;
+  parts.chi_squared = chi_squared;
+  parts.noise_normalization = noise_norm;
+  parts.regularized = regularized;
+  parts.regularization_term = solution.regularization_term;
+  parts.log_det_curvature_reg = solution.log_det_curvature_reg;
+  parts.log_det_regularization = solution.log_det_regularization;
+  parts.log_likelihood = -0.5 * (chi_squared + noise_norm);
+  parts.log_evidence = -0.5 * (chi_squared + solution.regularization_term +
+                               solution.log_det_curvature_reg - solution.log_det_regularization +
+                               noise_norm);
+  parts.figure_of_merit = regularized ? parts.log_evidence : parts.log_likelihood;
+  if (!solution.solved) parts.figure_of_merit = -std::numeric_limits<double>::infinity();
+  return parts;
+}
+
+template void dense_normal_equations<double>(std::span<double>, std::size_t, std::span<const double>,
+                                             std::span<const double>, std::span<double>,
+                                             std::span<double>, ScratchArena&);
+template void dense_normal_equations<float>(std::span<float>, std::size_t, std::span<const double>,
+                                            std::span<const double>, std::span<double>,
+                                            std::span<double>, ScratchArena&);
+template std::size_t dense_normal_equations_scratch_bytes<double>(std::size_t);
+template std::size_t dense_normal_equations_scratch_bytes<float>(std::size_t);
+template double dense_chi_squared<double>(std::span<const double>, std::size_t,
+                                          std::span<const double>, std::span<const double>,
+                                          std::span<const double>);
+template double dense_chi_squared<float>(std::span<const float>, std::size_t,
+                                         std::span<const double>, std::span<const double>,
+                                         std::span<const double>);
+
+}  // namespace nslab

@@ -1,0 +1,37 @@
+#include "likelihoods/lens/masked_imaging.hpp"
+
+#include "core/error.hpp"
+#include "likelihoods/lens/inversion.hpp"
+
+namespace nslab {
+
+std::shared_ptr<const MaskedImaging> make_masked_imaging(ImagingDataset dataset,
+                                                         double mask_radius,
+                                                         const OverSamplingRule& rule) {
+  if (dataset.data.rows != dataset.data.cols)
+    throw RunError("imaging dataset is " + std::to_string(dataset.data.rows) + "x" +
+                   std::to_string(dataset.data.cols) + "; the cells' circular mask needs a square one");
+  auto imaging = std::make_shared<MaskedImaging>();
+  imaging->mask = make_circular_mask(dataset.data.rows, dataset.pixel_scale, mask_radius);
+  imaging->light_profile_grid =
+      make_sub_pixel_grid(imaging->mask.pixels, dataset.pixel_scale, rule);
+  imaging->blurring = make_blurring_pixels(imaging->mask, dataset.psf.rows, dataset.psf.cols);
+  imaging->psf = std::make_unique<PsfConvolver>(dataset.psf, imaging->mask.pixels, imaging->blurring);
+  const std::size_t n = imaging->mask.pixels.size();
+  imaging->data = TrackedBuffer<double>(n);
+  imaging->noise_map = TrackedBuffer<double>(n);
+  for (std::size_t i = 0; i < n; ++i) {
+    const MaskedPixel& pixel = imaging->mask.pixels[i];
+    imaging->data[i] = dataset.data.at(pixel.row, pixel.col);
+    imaging->noise_map[i] = dataset.noise_map.at(pixel.row, pixel.col);
+    if (!(imaging->noise_map[i] > 0.0))
+      throw RunError("imaging dataset: noise_map is " + std::to_string(imaging->noise_map[i]) +
+                     " at masked pixel (" + std::to_string(pixel.row) + ", " +
+                     std::to_string(pixel.col) + "); it must be positive");
+  }
+  imaging->noise_normalization = noise_normalization(imaging->noise_map.span());
+  imaging->dataset = std::move(dataset);
+  return imaging;
+}
+
+}  // namespace nslab

@@ -1,0 +1,57 @@
+#pragma once
+// imaging/mge: lens light MGE + isothermal mass + shear + source MGE, 15
+// parameters (the 11 of lens_parameters.hpp, then the source's):
+//  11 source_centre_y  N(0, 0.3)            galaxies.source.bulge.centre_0
+//  12 source_centre_x  N(0, 0.3)            galaxies.source.bulge.centre_1
+//  13 source_e1        TG(0, 0.3, [-1, 1])  galaxies.source.bulge.ell_comps_0
+//  14 source_e2        TG(0, 0.3, [-1, 1])  galaxies.source.bulge.ell_comps_1
+// The 40 Gaussian intensities are linear: solved for with s >= 0 and no
+// regularization, so the figure of merit is log L = -1/2 (chi^2 + noise norm.).
+//
+// Per evaluation: each Gaussian is evaluated on the over-sampled masked grid
+// (binned to pixels) and on the blurring pixels -- source Gaussians at the
+// ray-traced positions -- then all 40 columns are PSF-blurred at once and
+// handed to the inversion.
+//
+// Precision: Real = double computes everything in double. Real = float
+// follows PyAutoArray's mixed precision: profiles are evaluated in double,
+// the columns are stored, blurred and multiplied (B^T B) in float, F is cast
+// to double for the NNLS solve, and D, the model and chi^2 accumulate in double.
+#include <memory>
+
+#include "likelihoods/lens/inversion.hpp"
+#include "likelihoods/lens/masked_imaging.hpp"
+#include "likelihoods/likelihood.hpp"
+
+namespace nslab {
+
+inline constexpr std::size_t kMgeParameterCount = 15;
+
+std::vector<std::string> mge_parameter_names();
+Prior mge_prior();
+// The truth lens of lensing.md with the truth source's centre and ellipticity.
+std::vector<double> mge_truth_parameters();
+
+template <class Real>
+class MgeLikelihood final : public PointwiseLikelihood {
+ public:
+  explicit MgeLikelihood(std::shared_ptr<const MaskedImaging> imaging);
+
+  std::size_t bytes_per_replica() const override;
+  std::map<std::string, double> evaluation_parts(std::span<const double> theta) const override;
+  std::map<std::string, double> sizes() const override;
+
+  // The whole fit at one point; takes exactly bytes_per_replica() from scratch.
+  FitParts fit(std::span<const double> theta, ScratchArena& scratch) const;
+  const MaskedImaging& imaging() const { return *imaging_; }
+
+ private:
+  double log_likelihood(std::span<const double> theta, ScratchArena& scratch) const override {
+    return fit(theta, scratch).figure_of_merit;
+  }
+  std::shared_ptr<const MaskedImaging> imaging_;
+  std::vector<double> sigmas_;
+  LinearParameterLayout layout_;
+};
+
+}  // namespace nslab

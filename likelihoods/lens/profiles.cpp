@@ -1,0 +1,140 @@
+#include "likelihoods/lens/profiles.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <numbers>
+
+namespace nslab {
+
+namespace {
+constexpr double kEllipticityClamp = 0.999;
+constexpr double kMaximumIsothermalAxisRatio = 0.99999;
+double radians(double degrees) { return degrees * std::numbers::pi / 180.0; }
+}  // namespace
+
+EllipticalComponents ell_comps_from(double axis_ratio, double angle_degrees) {
+  const double angle = angle_degrees * std::numbers::pi / 180.0;
+  const double f = (1.0 - axis_ratio) / (1.0 + axis_ratio);
+  return {f * std::sin(2.0 * angle), f * std::cos(2.0 * angle)};
+}
+
+void axis_ratio_and_angle_from(EllipticalComponents ell, double& axis_ratio,
+                               double& angle_degrees) {
+  const double denominator = (ell.e1 == 0.0 && ell.e2 == 0.0) ? 1.0 : ell.e2;
+  angle_degrees = 0.5 * std::atan2(ell.e1, denominator) * 180.0 / std::numbers::pi;
+  if (angle_degrees < -45.0) angle_degrees += 180.0;
+  // The clamp keeps q > 0 where the prior reaches |e| >= 1 (PyAutoGalaxy's JAX path).
+  const double f = std::min(std::sqrt(ell.e2 * ell.e2 + ell.e1 * ell.e1), kEllipticityClamp);
+  axis_ratio = (1.0 - f) / (1.0 + f);
+}
+
+ProfileFrame::ProfileFrame(double centre_y, double centre_x, double angle_degrees)
+    : centre_y_(centre_y), centre_x_(centre_x), cos_(std::cos(radians(angle_degrees))),
+      sin_(std::sin(radians(angle_degrees))) {}
+
+Isothermal::Isothermal(double centre_y, double centre_x, EllipticalComponents ell,
+                       double einstein_radius) {
+  double q, angle;
+  axis_ratio_and_angle_from(ell, q, angle);
+  q = std::min(q, kMaximumIsothermalAxisRatio);
+  frame_ = ProfileFrame(centre_y, centre_x, angle);
+  q_squared_ = q * q;
+  s_ = std::sqrt(1.0 - q * q);
+  const double rescaled = einstein_radius / (1.0 + q);
+  factor_ = 2.0 * rescaled * q / s_;
+}
+
+void Isothermal::deflection(double y, double x, double& alpha_y, double& alpha_x) const {
+  double yf, xf;
+  frame_.to_frame(y, x, yf, xf);
+  const double psi = std::sqrt(q_squared_ * xf * xf + yf * yf + 1e-16);
+  const double ay = factor_ * std::atanh(s_ * yf / psi);
+  const double ax = factor_ * std::atan(s_ * xf / psi);
+  frame_.rotate_back(ay, ax, alpha_y, alpha_x);
+}
+
+GaussianBasis::GaussianBasis(double centre_y, double centre_x, EllipticalComponents ell,
+                             const std::vector<double>& sigmas) {
+  double q, angle;
+  axis_ratio_and_angle_from(ell, q, angle);
+  frame_ = ProfileFrame(centre_y, centre_x, angle);
+  q_squared_ = q * q;
+  for (double sigma : sigmas) exponent_scale_.push_back(-0.5 / (sigma * sigma));
+}
+
+template <class Out>
+void GaussianBasis::evaluate(double y, double x, Out* values) const {
+  const double r2 = squared_radius(y, x);
+  for (std::size_t k = 0; k < exponent_scale_.size(); ++k)
+    values[k] = static_cast<Out>(std::exp(exponent_scale_[k] * r2));
+}
+template void GaussianBasis::evaluate<double>(double, double, double*) const;
+template void GaussianBasis::evaluate<float>(double, double, float*) const;
+
+void GaussianBasis::accumulate(double y, double x, double weight, double* sums) const {
+  const double r2 = squared_radius(y, x);
+  for (std::size_t k = 0; k < exponent_scale_.size(); ++k)
+    sums[k] += weight * std::exp(exponent_scale_[k] * r2);
+}
+
+std::vector<double> mge_sigmas(double mask_radius, int total_gaussians) {
+  std::vector<double> sigmas(total_gaussians);
+  const double start = -4.0, stop = std::log10(mask_radius);
+  if (total_gaussians == 1) return {std::pow(10.0, start)};
+  const double step = (stop - start) / (total_gaussians - 1);
+  for (int i = 0; i < total_gaussians; ++i) {
+    const double exponent = (i == total_gaussians - 1) ? stop : i * step + start;
+    sigmas[i] = std::pow(10.0, exponent);
+  }
+  return sigmas;
+}
+
+double sersic_constant(double n) {
+  return (2.0 * n) - (1.0 / 3.0) + (4.0 / (405.0 * n)) + (46.0 / (25515.0 * n * n)) +
+         (131.0 / (1148175.0 * n * n * n)) - (2194697.0 / (30690717750.0 * n * n * n * n));
+}
+
+Sersic::Sersic(double centre_y, double centre_x, EllipticalComponents ell, double intensity,
+               double effective_radius, double sersic_index)
+    : intensity_(intensity), effective_radius_(effective_radius), sersic_index_(sersic_index),
+      sersic_constant_(sersic_constant(sersic_index)) {
+  double angle;
+  axis_ratio_and_angle_from(ell, axis_ratio_, angle);
+  frame_ = ProfileFrame(centre_y, centre_x, angle);
+}
+
+double Sersic::eccentric_radius(double y, double x) const {
+  double yf, xf;
+  frame_.to_frame(y, x, yf, xf);
+  const double elliptical = std::sqrt(xf * xf + (yf / axis_ratio_) * (yf / axis_ratio_));
+  return std::sqrt(axis_ratio_) * elliptical;
+}
+
+double Sersic::image(double y, double x) const {
+  const double r = eccentric_radius(y, x);
+  return intensity_ *
+         std::exp(-sersic_constant_ * (std::pow(r / effective_radius_, 1.0 / sersic_index_) - 1.0));
+}
+
+SersicCore::SersicCore(double centre_y, double centre_x, EllipticalComponents ell,
+                       double intensity, double effective_radius, double sersic_index,
+                       double radius_break, double gamma, double alpha)
+    : Sersic(centre_y, centre_x, ell, intensity, effective_radius, sersic_index),
+      radius_break_(radius_break), gamma_(gamma), alpha_(alpha) {
+  intensity_prime_ =
+      intensity_ * std::pow(2.0, -gamma_ / alpha_) *
+      std::exp(sersic_constant_ *
+               std::pow(std::pow(2.0, 1.0 / alpha_) * radius_break_ / effective_radius_,
+                        1.0 / sersic_index_));
+}
+
+double SersicCore::image(double y, double x) const {
+  const double r = eccentric_radius(y, x);
+  return intensity_prime_ * std::pow(1.0 + std::pow(radius_break_ / r, alpha_), gamma_ / alpha_) *
+         std::exp(-sersic_constant_ *
+                  std::pow((std::pow(r, alpha_) + std::pow(radius_break_, alpha_)) /
+                               std::pow(effective_radius_, alpha_),
+                           1.0 / (alpha_ * sersic_index_)));
+}
+
+}  // namespace nslab

@@ -1,0 +1,130 @@
+#pragma once
+// Light and mass profiles of the imaging cells, with PyAutoGalaxy's
+// conventions (lensing.md, "Profiles"). Coordinates are (y, x) in arcsec, y up;
+// angles counter-clockwise from +x.
+#include <vector>
+
+namespace nslab {
+
+// ell_comps = (e1, e2) = (f sin 2phi, f cos 2phi), f = (1 - q) / (1 + q).
+struct EllipticalComponents {
+  double e1 = 0.0, e2 = 0.0;
+};
+EllipticalComponents ell_comps_from(double axis_ratio, double angle_degrees);
+// q with f capped at 0.999 (PyAutoGalaxy's clamp); angle in [-45, 135) degrees.
+void axis_ratio_and_angle_from(EllipticalComponents ell, double& axis_ratio,
+                               double& angle_degrees);
+
+// A profile's frame: shifted to its centre, rotated by its angle.
+class ProfileFrame {
+ public:
+  ProfileFrame() = default;
+  ProfileFrame(double centre_y, double centre_x, double angle_degrees);
+  void to_frame(double y, double x, double& y_frame, double& x_frame) const {
+    const double dy = y - centre_y_, dx = x - centre_x_;
+    y_frame = -dx * sin_ + dy * cos_;
+    x_frame = dx * cos_ + dy * sin_;
+  }
+  // Rotates a vector (not a position) from the frame back to the sky.
+  void rotate_back(double vy, double vx, double& y, double& x) const {
+    y = vx * sin_ + vy * cos_;
+    x = vx * cos_ - vy * sin_;
+  }
+
+ private:
+  double centre_y_ = 0.0, centre_x_ = 0.0, cos_ = 1.0, sin_ = 0.0;
+};
+
+// Singular isothermal ellipsoid (PyAutoGalaxy Isothermal): q <- min(q, 0.99999),
+// b = theta_E / (1 + q), psi = sqrt(q^2 x'^2 + y'^2 + 1e-16), s = sqrt(1 - q^2),
+// alpha_y' = 2 b q / s atanh(s y' / psi), alpha_x' = 2 b q / s atan(s x' / psi).
+class Isothermal {
+ public:
+  Isothermal(double centre_y, double centre_x, EllipticalComponents ell, double einstein_radius);
+  void deflection(double y, double x, double& alpha_y, double& alpha_x) const;
+
+ private:
+  ProfileFrame frame_;
+  double q_squared_, s_, factor_;
+};
+
+// External shear (gamma_1, gamma_2) centred on (0, 0).
+struct ExternalShear {
+  double gamma_1 = 0.0, gamma_2 = 0.0;
+  void deflection(double y, double x, double& alpha_y, double& alpha_x) const {
+    alpha_x = gamma_1 * x + gamma_2 * y;
+    alpha_y = gamma_2 * x - gamma_1 * y;
+  }
+};
+
+// The lens of every imaging cell: an isothermal mass plus external shear.
+// beta = theta - alpha(theta).
+struct LensMass {
+  Isothermal mass;
+  ExternalShear shear;
+  void trace(double y, double x, double& beta_y, double& beta_x) const {
+    double ay, ax, sy, sx;
+    mass.deflection(y, x, ay, ax);
+    shear.deflection(y, x, sy, sx);
+    beta_y = y - (ay + sy);
+    beta_x = x - (ax + sx);
+  }
+};
+
+// Gaussians sharing a centre and ellipticity (an MGE basis), each of unit
+// intensity: exp(-(q^2 x'^2 + y'^2) / (2 sigma_k^2)) -- PyAutoGalaxy's linear
+// Gaussian, whose sigma is divided by sqrt(q) on eccentric radii.
+class GaussianBasis {
+ public:
+  GaussianBasis(double centre_y, double centre_x, EllipticalComponents ell,
+                const std::vector<double>& sigmas);
+  std::size_t size() const { return exponent_scale_.size(); }
+  // values[k] for every Gaussian k at (y, x).
+  template <class Out>
+  void evaluate(double y, double x, Out* values) const;
+  // Adds weight * value of Gaussian k to sums[k].
+  void accumulate(double y, double x, double weight, double* sums) const;
+
+ private:
+  double squared_radius(double y, double x) const {
+    double yf, xf;
+    frame_.to_frame(y, x, yf, xf);
+    return q_squared_ * xf * xf + yf * yf;
+  }
+  ProfileFrame frame_;
+  double q_squared_;
+  std::vector<double> exponent_scale_;  // -1 / (2 sigma_k^2)
+};
+
+// The MGE basis widths: sigma_i = 10^(-4 + i (log10 R + 4) / (N - 1)), numpy.linspace in log10.
+std::vector<double> mge_sigmas(double mask_radius, int total_gaussians);
+
+// Sersic: I exp(-b_n ((r / R_e)^(1/n) - 1)) on eccentric radii r = sqrt(q) sqrt(x'^2 + y'^2/q^2).
+class Sersic {
+ public:
+  Sersic(double centre_y, double centre_x, EllipticalComponents ell, double intensity,
+         double effective_radius, double sersic_index);
+  double image(double y, double x) const;
+
+ protected:
+  double eccentric_radius(double y, double x) const;
+  ProfileFrame frame_;
+  double axis_ratio_, intensity_, effective_radius_, sersic_index_, sersic_constant_;
+};
+
+// Cored Sersic (PyAutoGalaxy SersicCore), defaults radius_break 0.025", gamma 0.25, alpha 3.
+class SersicCore : public Sersic {
+ public:
+  SersicCore(double centre_y, double centre_x, EllipticalComponents ell, double intensity,
+             double effective_radius, double sersic_index, double radius_break = 0.025,
+             double gamma = 0.25, double alpha = 3.0);
+  double image(double y, double x) const;
+
+ private:
+  double radius_break_, gamma_, alpha_, intensity_prime_;
+};
+
+// Ciotti & Bertin's b_n, as PyAutoGalaxy writes it.
+double sersic_constant(double sersic_index);
+
+}  // namespace nslab

@@ -1,0 +1,76 @@
+#include "likelihoods/lens/psf_convolver.hpp"
+
+#include <algorithm>
+#include <stdexcept>
+
+namespace nslab {
+
+PsfConvolver::PsfConvolver(const Image2D& kernel, const std::vector<MaskedPixel>& mask_pixels,
+                           const std::vector<MaskedPixel>& blurring_pixels)
+    : mask_pixels_(mask_pixels.size()), blurring_pixels_(blurring_pixels.size()),
+      kernel_rows_(kernel.rows), kernel_cols_(kernel.cols) {
+  if (kernel.rows % 2 == 0 || kernel.cols % 2 == 0)
+    throw std::invalid_argument("PSF kernel sides must be odd");
+  flipped_kernel_.resize(kernel.values.size());
+  for (int a = 0; a < kernel.rows; ++a)
+    for (int b = 0; b < kernel.cols; ++b)
+      flipped_kernel_[static_cast<std::size_t>(a) * kernel.cols + b] =
+          kernel.at(kernel.rows - 1 - a, kernel.cols - 1 - b);
+
+  const int hr = kernel.rows / 2, hc = kernel.cols / 2;
+  int row0 = 0, row1 = 0, col0 = 0, col1 = 0;
+  bool first = true;
+  auto extend = [&](const MaskedPixel& p, int pad_r, int pad_c) {
+    if (first) {
+      row0 = p.row - pad_r, row1 = p.row + pad_r, col0 = p.col - pad_c, col1 = p.col + pad_c;
+      first = false;
+    }
+    row0 = std::min(row0, p.row - pad_r), row1 = std::max(row1, p.row + pad_r);
+    col0 = std::min(col0, p.col - pad_c), col1 = std::max(col1, p.col + pad_c);
+  };
+  // The box covers every tap of every output pixel, so no tap needs a bounds check.
+  for (const auto& p : mask_pixels) extend(p, hr, hc);
+  for (const auto& p : blurring_pixels) extend(p, 0, 0);
+  box_row0_ = row0, box_col0_ = col0, box_cols_ = col1 - col0 + 1;
+  index_.assign(static_cast<std::size_t>(row1 - row0 + 1) * box_cols_, -1);
+  auto box_index = [&](int row, int col) {
+    return static_cast<std::size_t>(row - box_row0_) * box_cols_ + (col - box_col0_);
+  };
+  for (std::size_t i = 0; i < mask_pixels.size(); ++i)
+    index_[box_index(mask_pixels[i].row, mask_pixels[i].col)] = static_cast<std::int32_t>(i);
+  for (std::size_t i = 0; i < blurring_pixels.size(); ++i)
+    index_[box_index(blurring_pixels[i].row, blurring_pixels[i].col)] =
+        static_cast<std::int32_t>(mask_pixels.size() + i);
+  output_origin_.resize(mask_pixels.size());
+  for (std::size_t i = 0; i < mask_pixels.size(); ++i)
+    output_origin_[i] =
+        static_cast<std::int32_t>(box_index(mask_pixels[i].row - hr, mask_pixels[i].col - hc));
+}
+
+template <class Real>
+void PsfConvolver::convolve(const Real* input, std::size_t columns, bool with_blurring,
+                            Real* output) const {
+  const std::int32_t limit =
+      static_cast<std::int32_t>(with_blurring ? mask_pixels_ + blurring_pixels_ : mask_pixels_);
+  for (std::size_t p = 0; p < mask_pixels_; ++p) {
+    Real* out = output + p * columns;
+    std::fill(out, out + columns, Real(0));
+    for (int a = 0; a < kernel_rows_; ++a) {
+      const std::int32_t* row_index = index_.data() + output_origin_[p] +
+                                      static_cast<std::ptrdiff_t>(a) * box_cols_;
+      const double* weights = flipped_kernel_.data() + static_cast<std::size_t>(a) * kernel_cols_;
+      for (int b = 0; b < kernel_cols_; ++b) {
+        const std::int32_t source = row_index[b];
+        if (source < 0 || source >= limit) continue;
+        const Real weight = static_cast<Real>(weights[b]);
+        const Real* in = input + static_cast<std::size_t>(source) * columns;
+        for (std::size_t j = 0; j < columns; ++j) out[j] += weight * in[j];
+      }
+    }
+  }
+}
+
+template void PsfConvolver::convolve<double>(const double*, std::size_t, bool, double*) const;
+template void PsfConvolver::convolve<float>(const float*, std::size_t, bool, float*) const;
+
+}  // namespace nslab
