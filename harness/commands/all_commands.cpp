@@ -11,6 +11,7 @@ const std::vector<CommandAdder>& all_commands() {
       add_plot_command,
       add_probe_command,
       add_bench_command,
+      add_simulate_command,
   };
   return commands;
 }

@@ -1,0 +1,98 @@
+#include "likelihoods/lens/profiles.hpp"
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <numbers>
+
+namespace nslab {
+namespace {
+
+TEST(LensProfiles, EllipticityRoundTripsAndClampsAtF0999) {
+  const EllipticalComponents ell = ell_comps_from(0.8, 60.0);
+  EXPECT_NEAR(ell.e1, 0.0962250448649376, 1e-15);  // tracer.json's source ell_comps
+  EXPECT_NEAR(ell.e2, -0.05555555555555551, 1e-15);
+  double q, angle;
+  axis_ratio_and_angle_from(ell, q, angle);
+  EXPECT_NEAR(q, 0.8, 1e-14);
+  EXPECT_NEAR(angle, 60.0, 1e-12);
+  axis_ratio_and_angle_from({0.0, -0.2}, q, angle);
+  EXPECT_NEAR(angle, 90.0, 1e-12);  // -90 is moved into [-45, 135)
+  axis_ratio_and_angle_from({0.9, 0.9}, q, angle);
+  EXPECT_NEAR(q, (1 - 0.999) / (1 + 0.999), 1e-15);
+}
+
+TEST(LensProfiles, IsothermalTendsToTheSingularIsothermalSphere) {
+  const Isothermal sis(0.1, -0.2, {0.0, 0.0}, 1.6);  // q capped at 0.99999
+  double ay, ax;
+  sis.deflection(0.1 + 0.6, -0.2 - 0.8, ay, ax);
+  EXPECT_NEAR(ay, 1.6 * 0.6, 5e-5);
+  EXPECT_NEAR(ax, -1.6 * 0.8, 5e-5);
+}
+
+TEST(LensProfiles, IsothermalDeflectionIsCurlFreeForAnyOrientation) {
+  // A deflection field is the gradient of the lensing potential: its curl
+  // vanishes. A wrong rotation back to the sky frame breaks this.
+  const Isothermal sie(0.05, -0.03, ell_comps_from(0.6, 37.0), 1.3);
+  const double h = 1e-5;
+  for (double y : {-0.7, 0.4, 1.1}) {
+    for (double x : {-0.9, 0.3, 0.8}) {
+      double ay1, ax1, ay2, ax2, ay3, ax3, ay4, ax4;
+      sie.deflection(y + h, x, ay1, ax1);
+      sie.deflection(y - h, x, ay2, ax2);
+      sie.deflection(y, x + h, ay3, ax3);
+      sie.deflection(y, x - h, ay4, ax4);
+      const double dax_dy = (ax1 - ax2) / (2 * h), day_dx = (ay3 - ay4) / (2 * h);
+      EXPECT_NEAR(dax_dy, day_dx, 1e-6) << y << " " << x;
+    }
+  }
+}
+
+TEST(LensProfiles, ShearMatchesItsMagnitudeAngleForm) {
+  // PyAutoGalaxy: alpha' = |g| (-y', x') in the frame at angle atan2(g2, g1)/2, rotated back.
+  const ExternalShear shear{0.05, -0.03};
+  const double magnitude = std::hypot(0.05, -0.03), phi = 0.5 * std::atan2(-0.03, 0.05);
+  const double y = 0.7, x = -1.2;
+  const double xf = x * std::cos(phi) + y * std::sin(phi), yf = -x * std::sin(phi) + y * std::cos(phi);
+  const double ayf = -magnitude * yf, axf = magnitude * xf;
+  double ay, ax;
+  shear.deflection(y, x, ay, ax);
+  EXPECT_NEAR(ay, axf * std::sin(phi) + ayf * std::cos(phi), 1e-15);
+  EXPECT_NEAR(ax, axf * std::cos(phi) - ayf * std::sin(phi), 1e-15);
+}
+
+TEST(LensProfiles, GaussianBasisFollowsItsMajorAxis) {
+  const double phi = 30.0, q = 0.5, sigma = 0.4;
+  const GaussianBasis basis(0.1, 0.2, ell_comps_from(q, phi), {sigma});
+  const double d = 0.3, rad = phi * std::numbers::pi / 180.0;
+  double value;
+  basis.evaluate(0.1 + d * std::sin(rad), 0.2 + d * std::cos(rad), &value);  // along the major axis
+  EXPECT_NEAR(value, std::exp(-q * q * d * d / (2 * sigma * sigma)), 1e-14);
+  basis.evaluate(0.1 + d * std::cos(rad), 0.2 - d * std::sin(rad), &value);  // along the minor axis
+  EXPECT_NEAR(value, std::exp(-d * d / (2 * sigma * sigma)), 1e-14);
+}
+
+TEST(LensProfiles, MgeSigmasAreLogSpacedFromOneMicroArcsecToTheMaskRadius) {
+  const std::vector<double> sigmas = mge_sigmas(3.5, 20);
+  ASSERT_EQ(sigmas.size(), 20u);
+  EXPECT_DOUBLE_EQ(sigmas.front(), 1e-4);
+  EXPECT_NEAR(sigmas.back(), 3.5, 1e-14);
+  EXPECT_NEAR(sigmas[1] / sigmas[0], sigmas[19] / sigmas[18], 1e-12);
+}
+
+TEST(LensProfiles, SersicIsItsIntensityAtTheEffectiveRadius) {
+  const Sersic sersic(0.0, 0.0, {0.0, 0.0}, 2.0, 0.6, 3.0);
+  EXPECT_NEAR(sersic.image(0.0, 0.6), 2.0, 1e-14);
+  // Ciotti & Bertin's series; the exact b_1 (Gamma(2, b) = Gamma(2) / 2) is 1.678347.
+  EXPECT_NEAR(sersic_constant(1.0), 1.678347, 1e-4);
+  EXPECT_NEAR(sersic_constant(4.0), 7.669249, 1e-4);
+  // Far outside its break radius a cored Sersic is its Sersic times I'/I e^-b.
+  const SersicCore core(0.0, 0.0, {0.0, 0.0}, 4.0, 0.1, 1.0);
+  const Sersic plain(0.0, 0.0, {0.0, 0.0}, 4.0, 0.1, 1.0);
+  const double ratio_far = core.image(0.0, 0.5) / plain.image(0.0, 0.5);
+  const double ratio_farther = core.image(0.0, 0.8) / plain.image(0.0, 0.8);
+  EXPECT_NEAR(ratio_far / ratio_farther, 1.0, 1e-3);
+}
+
+}  // namespace
+}  // namespace nslab
