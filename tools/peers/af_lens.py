@@ -153,6 +153,8 @@ def main(argv=None):
                     help="af.Nautilus evaluation budget (smoke tests; the result then says stopped_by n_like_max)")
     ap.add_argument("--allow-mismatch", action="store_true")
     ap.add_argument("--parity-only", action="store_true")
+    ap.add_argument("--dataset-label", default="nslab-simulated",
+                    help="names the parity record: pyautolens-parity-<label>.json")
     ap.add_argument("--out-root", default=str(peerlib.RESULTS_ROOT))
     ap.add_argument("--workdir", default=str(peerlib.REPO_ROOT / "build" / "peers-af"),
                     help="PyAutoFit writes its output/ folder here (never committed)")
@@ -171,6 +173,12 @@ def main(argv=None):
     ok = all(c["relative_difference"] is not None and c["relative_difference"] < 1e-6 for c in checks)
     if not ok and not args.allow_mismatch:
         raise SystemExit("PyAutoLens and nslab disagree on log L (see above); --allow-mismatch to run anyway")
+    parity_doc = {"schema": "nslab.peers.parity/1", "cell": cell, "dataset": str(dataset_dir),
+                  "dataset_label": args.dataset_label, "checks": checks, "all_within_1e-6": ok,
+                  "build": peerlib.versions("autofit", "autolens", "autoarray", "autogalaxy", "jax"),
+                  "nslab": str(peerlib.nslab_binary()), "started_at": peerlib.utc_now()}
+    peerlib.write_result(Path(args.out_root) / f"imaging/mge/{args.instrument}" /
+                         f"pyautolens-parity-{args.dataset_label}.json", parity_doc)
     if args.parity_only:
         return
 

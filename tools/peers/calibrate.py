@@ -54,6 +54,10 @@ def main(argv=None):
     ap.add_argument("--cells", default=",".join(f"{m}/d{d}" for m, d in peerlib.ANALYTIC_CELLS))
     ap.add_argument("--nslab-seeds", type=int, default=100)
     ap.add_argument("--blackjax-seeds", type=int, default=20)
+    ap.add_argument("--nslab-first-seed", type=int, default=1001)
+    ap.add_argument("--blackjax-first-seed", type=int, default=2001)
+    ap.add_argument("--append", action="store_true",
+                    help="add these runs to the problem's existing ones (seeds already there are skipped)")
     ap.add_argument("--out", default=str(peerlib.RESULTS_ROOT / "calibration.json"))
     args = ap.parse_args(argv)
     out_path = peerlib.Path(args.out)
@@ -66,11 +70,21 @@ def main(argv=None):
             problem = peerlib.make_problem(model, int(size[1:]))
             entry = {"reference_log_evidence": problem.reference_log_evidence}
             t0 = time.perf_counter()
-            if args.nslab_seeds:
-                entry["nslab-nss"] = nslab_runs(problem.cell_path, range(1001, 1001 + args.nslab_seeds), workdir)
-            if args.blackjax_seeds:
-                entry["blackjax-nss"] = blackjax_runs(problem, range(2001, 2001 + args.blackjax_seeds))
             old = summary["problems"].get(problem.cell_path, {})
+            have = {name: {r["seed"] for r in old.get(name, [])} if args.append else set()
+                    for name in ("nslab-nss", "blackjax-nss")}
+            if args.nslab_seeds:
+                seeds = [s for s in range(args.nslab_first_seed, args.nslab_first_seed + args.nslab_seeds)
+                         if s not in have["nslab-nss"]]
+                entry["nslab-nss"] = nslab_runs(problem.cell_path, seeds, workdir)
+            if args.blackjax_seeds:
+                seeds = [s for s in range(args.blackjax_first_seed, args.blackjax_first_seed + args.blackjax_seeds)
+                         if s not in have["blackjax-nss"]]
+                entry["blackjax-nss"] = blackjax_runs(problem, seeds)
+            if args.append:
+                for name, runs in entry.items():
+                    if name in ("nslab-nss", "blackjax-nss"):
+                        entry[name] = old.get(name, []) + runs
             old.update(entry)
             summary["problems"][problem.cell_path] = old
             summary["started_at"] = peerlib.utc_now()

@@ -265,6 +265,19 @@ def nautilus_section(runs, out):
         out.append(f"| {LABELS[n]} | {c.get('n_live')} / {c.get('n_batch')} / {c.get('n_eff')} | "
                    f"{fmt(neff, 0)} | {ev[0]:.0f} ± {ev[1]:.0f} | {fmt_ms(*over) if over[0] is not None else '—'} |")
     out.append("")
+    if "nslab-nautilus" in runs and "nautilus-sampler" in runs:
+        keys = ["n_live", "n_batch", "n_eff", "f_live", "n_networks", "enlarge_per_dim", "split_threshold",
+                "discard_exploration"]
+        a, b = runs["nslab-nautilus"][0]["config"], runs["nautilus-sampler"][0]["config"]
+        differ = [k for k in keys if k in a and k in b and a[k] != b[k]]
+        out.append("Settings " + ("identical (" + ", ".join(f"{k} {a[k]}" for k in keys if k in a) + ")"
+                                   if not differ else "DIFFER: " + ", ".join(f"{k} {a[k]} vs {b[k]}" for k in differ))
+                   + "; nautilus-sampler took them from: "
+                   + str(runs["nautilus-sampler"][0]["config"].get("settings_source")) + ".")
+        ev_n = mean_sd([d["performance"]["likelihood_evals"] for d in runs["nslab-nautilus"]])[0]
+        ev_p = mean_sd([d["performance"]["likelihood_evals"] for d in runs["nautilus-sampler"]])[0]
+        out.append(f"Evaluations to the N_eff target, nautilus-sampler / nslab: {ev_p / ev_n:.2f}.")
+        out.append("")
 
 
 def calibration_section(root: Path, out):

@@ -165,8 +165,12 @@ def jax_log_prior(problem: AnalyticProblem):
 # --------------------------------------------------------------------------
 # nslab itself
 # --------------------------------------------------------------------------
+# Resolved at import, before any script changes its working directory.
+_NSLAB_PATH = Path(os.environ.get("NSLAB", DEFAULT_NSLAB)).resolve()
+
+
 def nslab_binary() -> Path:
-    path = Path(os.environ.get("NSLAB", DEFAULT_NSLAB))
+    path = _NSLAB_PATH
     if not path.exists():
         raise SystemExit(f"nslab not found at {path}: build it (see tools/peers/README.md) "
                          "or set NSLAB=/path/to/nslab")
