@@ -12,6 +12,8 @@ const std::vector<LikelihoodFamily>& likelihood_families() {
       analytic_mixture_family(),
       synthetic_mapping_family(),
       imaging_mge_family(),
+      imaging_pixelization_family(),
+      imaging_delaunay_family(),
   };
   return families;
 }

@@ -35,5 +35,7 @@ LikelihoodFamily analytic_gaussian_family();
 LikelihoodFamily analytic_mixture_family();
 LikelihoodFamily synthetic_mapping_family();
 LikelihoodFamily imaging_mge_family();
+LikelihoodFamily imaging_pixelization_family();  // families_lens_pixelized.cpp
+LikelihoodFamily imaging_delaunay_family();       // families_lens_pixelized.cpp
 
 }  // namespace nslab

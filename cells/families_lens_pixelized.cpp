@@ -1,0 +1,125 @@
+// The pixelized-source imaging families (lensing.md): imaging/pixelization
+// (RectangularAdaptImage + Constant) and imaging/delaunay (Hilbert image mesh
+// + Delaunay + ConstantSplit), both with the MGE lens light, isothermal mass
+// and shear of imaging/mge and a LogUniform(1e-6, 1e6) regularization
+// coefficient.
+//
+// Settings:
+//   dataset    "simulated" (default) or a folder of PyAutoLens FITS files, as
+//              for imaging/mge.
+//   inversion  sparse (default: the w-tilde path autolens_profiling's NSS
+//              cells ran) or dense (M and B = P M formed: its Nautilus cells).
+//   mesh       the source mesh size: rectangular side (pixelization) or
+//              Delaunay vertex count (delaunay). "auto" (default) is the
+//              autolens_profiling fiducial -- 39 (1,521 pixels) and 1,500 --
+//              on the real instruments, and 12 (144) / 150 on ci, where a full
+//              sampler run must fit in CI.
+// The adapt image (rectangular weights, Hilbert vertex density) is the truth
+// source's lensed, PSF-blurred image on the masked grid.
+#include <cmath>
+#include <string>
+
+#include "cells/likelihood_registry.hpp"
+#include "core/error.hpp"
+#include "likelihoods/lens/fits_image.hpp"
+#include "likelihoods/lens/instrument.hpp"
+#include "likelihoods/lens/masked_imaging.hpp"
+#include "likelihoods/lens/pixelization/adapt_image.hpp"
+#include "likelihoods/lens/pixelization/pixelized_likelihood.hpp"
+#include "likelihoods/lens/simulator.hpp"
+
+namespace nslab {
+namespace {
+
+std::vector<std::string> instrument_names() {
+  std::vector<std::string> names;
+  for (const auto& instrument : imaging_instruments()) names.push_back(instrument.name);
+  return names;
+}
+
+const std::map<std::string, std::string> kPixelizedDefaults = {
+    {"dataset", "simulated"}, {"inversion", "sparse"}, {"mesh", "auto"}};
+
+// The dataset a cell fits, masked as every imaging cell is (as imaging/mge
+// reads it; see families_lens.cpp).
+std::shared_ptr<const MaskedImaging> pixelized_imaging_for(const CellId& cell,
+                                                           const Settings& settings) {
+  const ImagingInstrument& instrument = imaging_instrument(cell.instrument);
+  const std::string& dataset = settings.text("dataset");
+  if (dataset == "simulated")
+    return make_masked_imaging(cached_simulated_dataset(instrument), instrument.mask_radius);
+  const std::filesystem::path folder(dataset);
+  if (!std::filesystem::exists(folder / "data.fits"))
+    throw UsageError("setting dataset='" + dataset +
+                     "': no data.fits there (give a folder of PyAutoLens FITS files, or "
+                     "'simulated')");
+  double header_scale = 0.0;
+  if (read_fits_keyword(folder / "data.fits", "PIXSCALE", header_scale) &&
+      std::abs(header_scale - instrument.pixel_scale) > 1e-9 * instrument.pixel_scale)
+    throw UsageError("setting dataset='" + dataset + "': its pixel scale " +
+                     std::to_string(header_scale) + "\" is not the " + instrument.name +
+                     " instrument's " + std::to_string(instrument.pixel_scale) +
+                     "\"; pick the matching instrument");
+  return make_masked_imaging(read_imaging_dataset(folder, instrument.pixel_scale),
+                             instrument.mask_radius);
+}
+
+int mesh_size(const CellId& cell, const Settings& settings, int ci_size, int fiducial,
+              int minimum, int maximum) {
+  if (settings.text("mesh") == "auto") return cell.instrument == "ci" ? ci_size : fiducial;
+  const std::int64_t size = settings.integer("mesh");
+  if (size < minimum || size > maximum)
+    throw UsageError("setting mesh=" + settings.text("mesh") + " is out of range for " +
+                     cell.family() + " (" + std::to_string(minimum) + " to " +
+                     std::to_string(maximum) + ", or auto)");
+  return static_cast<int>(size);
+}
+
+template <class Source>
+std::unique_ptr<Likelihood> make_pixelized(const CellId& cell, const Settings& settings,
+                                           Source make_source) {
+  if (settings.has("backend") && settings.text("backend") != "cpu")
+    throw UsageError(cell.family() + " has no backend=" + settings.text("backend") +
+                     " version yet (use backend=cpu)");
+  const InversionFormulation formulation = inversion_formulation_from(settings.text("inversion"));
+  auto imaging = pixelized_imaging_for(cell, settings);
+  std::shared_ptr<const PixelizedSource> source = make_source(*imaging);
+  if (cell.precision == Precision::kFp32)
+    return std::make_unique<PixelizedLikelihood<float>>(std::move(imaging), std::move(source),
+                                                        formulation);
+  return std::make_unique<PixelizedLikelihood<double>>(std::move(imaging), std::move(source),
+                                                       formulation);
+}
+
+}  // namespace
+
+LikelihoodFamily imaging_pixelization_family() {
+  return {"imaging/pixelization",
+          instrument_names(),
+          kPixelizedDefaults,
+          true,
+          [](const std::string& instrument) { imaging_instrument(instrument); },
+          [](const CellId& cell, const Settings& settings) -> std::unique_ptr<Likelihood> {
+            const int side = mesh_size(cell, settings, 12, 39, 3, 200);
+            return make_pixelized(cell, settings, [side](const MaskedImaging& imaging) {
+              return std::make_shared<RectangularSource>(side, truth_source_adapt_image(imaging));
+            });
+          }};
+}
+
+LikelihoodFamily imaging_delaunay_family() {
+  return {"imaging/delaunay",
+          instrument_names(),
+          kPixelizedDefaults,
+          true,
+          [](const std::string& instrument) { imaging_instrument(instrument); },
+          [](const CellId& cell, const Settings& settings) -> std::unique_ptr<Likelihood> {
+            const int vertices = mesh_size(cell, settings, 150, 1500, 3, 20000);
+            return make_pixelized(cell, settings, [vertices](const MaskedImaging& imaging) {
+              return std::make_shared<DelaunaySource>(
+                  hilbert_image_mesh(imaging.mask, truth_source_adapt_image(imaging), vertices));
+            });
+          }};
+}
+
+}  // namespace nslab
