@@ -314,6 +314,36 @@ def calibration_section(root: Path, out):
     out.append("")
 
 
+def lens_section(root: Path, out):
+    files = sorted(root.glob("imaging/*/*/pyautolens-parity-*.json")) + \
+        sorted(root.glob("imaging/*/*/likelihood-timing.json"))
+    if not files:
+        return
+    out.append("## Lens cells: PyAutoLens parity and likelihood cost")
+    out.append("")
+    for path in files:
+        doc = json.loads(path.read_text())
+        rel = path.relative_to(root)
+        if doc.get("schema") == "nslab.peers.parity/1":
+            worst = max((c["relative_difference"] or math.inf) for c in doc["checks"])
+            out.append(f"- `{rel}`: PyAutoLens `log_likelihood_function` vs `nslab eval` on "
+                       f"{doc['cell']} ({doc['dataset_label']} dataset), {len(doc['checks'])} points: "
+                       f"worst relative difference {worst:.1e} ("
+                       + ", ".join(f"{c['point']} {c['relative_difference']:.1e}" for c in doc["checks"]) + ").")
+        elif doc.get("schema") == "nslab.peers.likelihood-timing/1":
+            j = doc["pyautolens_jax"]
+            line = (f"- `{rel}`: PyAutoLens JAX on CPU (jit+vmap, batch {j['batch']}, one thread): "
+                    f"{j['ms_per_eval_mean']:.1f} ± {j['ms_per_eval_sd']:.1f} ms/eval over {j['repeats']} repeats "
+                    f"(compile {j['compile_s']:.0f} s)")
+            if "nslab" in doc:
+                n = doc["nslab"]
+                line += (f"; nslab NSS on the same cell, threads={n['threads']}: {n['time_per_eval_ms']:.1f} ms/eval "
+                         f"({n['likelihood_evals']} evals, likelihood {n['likelihood_ms_per_eval']:.1f} ms/eval); "
+                         f"ratio nslab / JAX {n['time_per_eval_ms'] / j['ms_per_eval_mean']:.2f}")
+            out.append(line + ".")
+    out.append("")
+
+
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--root", default=str(REPO_ROOT / "results" / "peers"))
@@ -370,6 +400,7 @@ def main(argv=None):
                       f"nss.md asks for agreement within 10 %.")
         out.insert(header_at + 1, "")
     calibration_section(root, out)
+    lens_section(root, out)
     text = "\n".join(out) + "\n"
     sys.stdout.write(text)
     if args.out:
