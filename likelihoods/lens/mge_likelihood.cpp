@@ -46,6 +46,7 @@ std::size_t MgeLikelihood<Real>::bytes_per_replica() const {
   const std::size_t n = imaging_->masked_pixels(), b = imaging_->blurring_pixels();
   return aligned_array_bytes<Real>((n + b) * kColumns)     // unblurred columns
          + aligned_array_bytes<Real>(n * kColumns)         // blurred columns B
+         + imaging_->psf->scratch_bytes<Real>(kColumns)    // its row pass
          + aligned_array_bytes<double>(kColumns * kColumns)  // curvature F
          + 2 * aligned_array_bytes<double>(kColumns)       // D and s
          + dense_normal_equations_scratch_bytes<Real>(kColumns) +
@@ -70,7 +71,7 @@ FitParts MgeLikelihood<Real>::fit(std::span<const double> theta, ScratchArena& s
       source.accumulate(beta_y, beta_x, 1.0, sums.data() + kMgeTotalGaussians);
     }
     Real* row = columns.data() + p * kColumns;
-    for (std::size_t j = 0; j < kColumns; ++j) row[j] = static_cast<Real>(sums[j] * grid.weight[p]);
+    for (std::size_t j = 0; j < kColumns; ++j) row[j] = flushed<Real>(sums[j] * grid.weight[p]);
   }
   for (std::size_t q = 0; q < b; ++q) {
     const MaskedPixel& pixel = im.blurring[q];
@@ -81,7 +82,7 @@ FitParts MgeLikelihood<Real>::fit(std::span<const double> theta, ScratchArena& s
     source.evaluate(beta_y, beta_x, row + kMgeTotalGaussians);
   }
   auto blurred = scratch.take<Real>(n * kColumns);
-  im.psf->convolve(columns.data(), kColumns, true, blurred.data());
+  im.psf->convolve(columns.data(), kColumns, true, blurred.data(), scratch);
 
   auto curvature = scratch.take<double>(kColumns * kColumns);
   auto data_vector = scratch.take<double>(kColumns);

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <numbers>
 
 namespace nslab {
@@ -11,6 +12,7 @@ constexpr double kEllipticityClamp = 0.999;
 constexpr double kMaximumIsothermalAxisRatio = 0.99999;
 double radians(double degrees) { return degrees * std::numbers::pi / 180.0; }
 }  // namespace
+
 
 EllipticalComponents ell_comps_from(double axis_ratio, double angle_degrees) {
   const double angle = angle_degrees * std::numbers::pi / 180.0;
@@ -66,7 +68,7 @@ template <class Out>
 void GaussianBasis::evaluate(double y, double x, Out* values) const {
   const double r2 = squared_radius(y, x);
   for (std::size_t k = 0; k < exponent_scale_.size(); ++k)
-    values[k] = static_cast<Out>(std::exp(exponent_scale_[k] * r2));
+    values[k] = flushed<Out>(std::exp(exponent_scale_[k] * r2));
 }
 template void GaussianBasis::evaluate<double>(double, double, double*) const;
 template void GaussianBasis::evaluate<float>(double, double, float*) const;
@@ -74,7 +76,7 @@ template void GaussianBasis::evaluate<float>(double, double, float*) const;
 void GaussianBasis::accumulate(double y, double x, double weight, double* sums) const {
   const double r2 = squared_radius(y, x);
   for (std::size_t k = 0; k < exponent_scale_.size(); ++k)
-    sums[k] += weight * std::exp(exponent_scale_[k] * r2);
+    sums[k] += weight * flushed<double>(std::exp(exponent_scale_[k] * r2));
 }
 
 std::vector<double> mge_sigmas(double mask_radius, int total_gaussians) {

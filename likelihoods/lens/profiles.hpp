@@ -2,9 +2,20 @@
 // Light and mass profiles of the imaging cells, with PyAutoGalaxy's
 // conventions (lensing.md, "Profiles"). Coordinates are (y, x) in arcsec, y up;
 // angles counter-clockwise from +x.
+#include <limits>
 #include <vector>
 
 namespace nslab {
+
+// value as Real, or 0 below Real's smallest normal number. Subnormal values
+// make every later multiply-add (PSF, B^T B) many times slower, and narrow
+// Gaussians produce them in floods; flushing changes a column whose peak is 1
+// by under 1e-38 (1e-308 in double), so no printed digit moves.
+template <class Real>
+Real flushed(double value) {
+  return value < static_cast<double>(std::numeric_limits<Real>::min()) ? Real(0)
+                                                                        : static_cast<Real>(value);
+}
 
 // ell_comps = (e1, e2) = (f sin 2phi, f cos 2phi), f = (1 - q) / (1 + q).
 struct EllipticalComponents {

@@ -1,5 +1,6 @@
 #include "likelihoods/lens/psf_convolver.hpp"
 
+#include <Eigen/Dense>
 #include <algorithm>
 #include <stdexcept>
 
@@ -41,6 +42,27 @@ PsfConvolver::PsfConvolver(const Image2D& kernel, const std::vector<MaskedPixel>
   for (std::size_t i = 0; i < blurring_pixels.size(); ++i)
     index_[box_index(blurring_pixels[i].row, blurring_pixels[i].col)] =
         static_cast<std::int32_t>(mask_pixels.size() + i);
+  int mask_row0 = row1, mask_row1 = row0, mask_col0 = col1, mask_col1 = col0;
+  for (const auto& p : mask_pixels) {
+    mask_row0 = std::min(mask_row0, p.row), mask_row1 = std::max(mask_row1, p.row);
+    mask_col0 = std::min(mask_col0, p.col), mask_col1 = std::max(mask_col1, p.col);
+  }
+  pass_row0_ = mask_row0 - hr, pass_rows_ = mask_row1 - mask_row0 + 1 + 2 * hr;
+  pass_col0_ = mask_col0, pass_cols_ = mask_col1 - mask_col0 + 1;
+  Eigen::MatrixXd k(kernel.rows, kernel.cols);
+  for (int a = 0; a < kernel.rows; ++a)
+    for (int b = 0; b < kernel.cols; ++b) k(a, b) = kernel.at(a, b);
+  Eigen::JacobiSVD<Eigen::MatrixXd> svd(k, Eigen::ComputeThinU | Eigen::ComputeThinV);
+  const auto& sigma = svd.singularValues();
+  separable_ = !mask_pixels.empty() && sigma.size() > 0 && sigma[0] > 0.0 &&
+               (sigma.size() == 1 || sigma[1] <= 1e-12 * sigma[0]);
+  if (separable_) {
+    Eigen::VectorXd u = svd.matrixU().col(0) * std::sqrt(sigma[0]);
+    Eigen::VectorXd v = svd.matrixV().col(0) * std::sqrt(sigma[0]);
+    if (u.sum() < 0) u = -u, v = -v;
+    for (int a = 0; a < kernel.rows; ++a) flipped_y_.push_back(u[kernel.rows - 1 - a]);
+    for (int b = 0; b < kernel.cols; ++b) flipped_x_.push_back(v[kernel.cols - 1 - b]);
+  }
   output_origin_.resize(mask_pixels.size());
   for (std::size_t i = 0; i < mask_pixels.size(); ++i)
     output_origin_[i] =
@@ -70,6 +92,58 @@ void PsfConvolver::convolve(const Real* input, std::size_t columns, bool with_bl
   }
 }
 
+template <class Real>
+std::size_t PsfConvolver::scratch_bytes(std::size_t columns) const {
+  if (!separable_) return 0;
+  return aligned_array_bytes<Real>(static_cast<std::size_t>(pass_rows_) * pass_cols_ * columns);
+}
+
+template <class Real>
+void PsfConvolver::convolve(const Real* input, std::size_t columns, bool with_blurring,
+                            Real* output, ScratchArena& scratch) const {
+  if (!separable_) return convolve(input, columns, with_blurring, output);
+  const std::int32_t limit =
+      static_cast<std::int32_t>(with_blurring ? mask_pixels_ + blurring_pixels_ : mask_pixels_);
+  const int hr = kernel_rows_ / 2, hc = kernel_cols_ / 2;
+  auto pass = scratch.take<Real>(static_cast<std::size_t>(pass_rows_) * pass_cols_ * columns);
+  // Row pass: T(r, c) = sum_b fx[b] in(r, c + b - hc).
+  for (int i = 0; i < pass_rows_; ++i) {
+    for (int j = 0; j < pass_cols_; ++j) {
+      Real* t = pass.data() + (static_cast<std::size_t>(i) * pass_cols_ + j) * columns;
+      std::fill(t, t + columns, Real(0));
+      const std::int32_t* row_index =
+          index_.data() + static_cast<std::size_t>(pass_row0_ + i - box_row0_) * box_cols_ +
+          (pass_col0_ + j - hc - box_col0_);
+      for (int b = 0; b < kernel_cols_; ++b) {
+        const std::int32_t source = row_index[b];
+        if (source < 0 || source >= limit) continue;
+        const Real weight = static_cast<Real>(flipped_x_[b]);
+        const Real* in = input + static_cast<std::size_t>(source) * columns;
+        for (std::size_t c = 0; c < columns; ++c) t[c] += weight * in[c];
+      }
+    }
+  }
+  // Column pass at the masked pixels: out(r, c) = sum_a fy[a] T(r + a - hr, c).
+  for (std::size_t p = 0; p < mask_pixels_; ++p) {
+    Real* out = output + p * columns;
+    std::fill(out, out + columns, Real(0));
+    const std::int32_t origin = output_origin_[p];  // box index of (r - hr, c - hc)
+    const int box_row = origin / box_cols_, box_col = origin % box_cols_;
+    const int i0 = box_row0_ + box_row - pass_row0_, j = box_col0_ + box_col + hc - pass_col0_;
+    for (int a = 0; a < kernel_rows_; ++a) {
+      const Real weight = static_cast<Real>(flipped_y_[a]);
+      const Real* t = pass.data() + (static_cast<std::size_t>(i0 + a) * pass_cols_ + j) * columns;
+      for (std::size_t c = 0; c < columns; ++c) out[c] += weight * t[c];
+    }
+  }
+}
+
+template std::size_t PsfConvolver::scratch_bytes<double>(std::size_t) const;
+template std::size_t PsfConvolver::scratch_bytes<float>(std::size_t) const;
+template void PsfConvolver::convolve<double>(const double*, std::size_t, bool, double*,
+                                             ScratchArena&) const;
+template void PsfConvolver::convolve<float>(const float*, std::size_t, bool, float*,
+                                            ScratchArena&) const;
 template void PsfConvolver::convolve<double>(const double*, std::size_t, bool, double*) const;
 template void PsfConvolver::convolve<float>(const float*, std::size_t, bool, float*) const;
 

@@ -12,6 +12,7 @@
 #include <cstdint>
 #include <vector>
 
+#include "core/workspace.hpp"
 #include "likelihoods/grid/circular_mask.hpp"
 #include "likelihoods/lens/fits_image.hpp"
 
@@ -32,6 +33,19 @@ class PsfConvolver {
   template <class Real>
   void convolve(const Real* input, std::size_t columns, bool with_blurring, Real* output) const;
 
+  // The same, in two 1-D passes when the kernel is separable (numerically
+  // rank one: second singular value below 1e-12 of the first, as a Gaussian
+  // PSF is), with the row-pass image taken from `scratch`; otherwise the
+  // direct convolution above. The rank-one kernel differs from the given one
+  // by at most that second singular value, so outputs agree to ~1e-12
+  // relative -- eight times fewer multiply-adds for a 21 x 21 kernel.
+  template <class Real>
+  void convolve(const Real* input, std::size_t columns, bool with_blurring, Real* output,
+                ScratchArena& scratch) const;
+  template <class Real>
+  std::size_t scratch_bytes(std::size_t columns) const;
+  bool separable() const { return separable_; }
+
  private:
   std::size_t mask_pixels_, blurring_pixels_;
   int kernel_rows_, kernel_cols_;
@@ -39,6 +53,11 @@ class PsfConvolver {
   int box_row0_, box_col0_, box_cols_;       // bounding box of all input pixels
   std::vector<std::int32_t> index_;          // box pixel -> input index, -1 if none
   std::vector<std::int32_t> output_origin_;  // per mask pixel: box index of its top-left tap
+  // Separable form: F[a][b] = flipped_y_[a] flipped_x_[b]; the row pass is
+  // kept on the box of mask columns x (mask rows +- kernel_rows / 2).
+  bool separable_ = false;
+  std::vector<double> flipped_y_, flipped_x_;
+  int pass_row0_ = 0, pass_rows_ = 0, pass_col0_ = 0, pass_cols_ = 0;
 };
 
 }  // namespace nslab

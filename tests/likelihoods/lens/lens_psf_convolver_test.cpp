@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <cmath>
 #include <random>
 
 #include "likelihoods/lens/grids.hpp"
@@ -52,6 +53,32 @@ TEST(LensPsfConvolver, IsSameModeConvolutionOnAZeroCanvasWithAnAsymmetricKernel)
                     1e-13);
     }
   }
+}
+
+TEST(LensPsfConvolver, SeparablePassesMatchTheDirectConvolutionForAGaussianPsf) {
+  std::mt19937 rng(2);
+  std::uniform_real_distribution<double> uniform(0.0, 1.0);
+  Image2D kernel(21, 21);
+  for (int a = 0; a < 21; ++a)
+    for (int b = 0; b < 21; ++b) kernel.at(a, b) = std::exp(-0.5 * ((a - 10) * (a - 10) + (b - 10) * (b - 10)));
+  const CircularMask mask = make_circular_mask(41, 0.1, 2.0);
+  const auto blurring = make_blurring_pixels(mask, 21, 21);
+  const PsfConvolver convolver(kernel, mask.pixels, blurring);
+  ASSERT_TRUE(convolver.separable());
+  const std::size_t columns = 2, n = mask.pixels.size();
+  std::vector<double> input((n + blurring.size()) * columns), direct(n * columns), passes(n * columns);
+  for (double& v : input) v = uniform(rng);
+  std::vector<std::byte> memory(convolver.scratch_bytes<double>(columns));
+  for (bool with_blurring : {true, false}) {
+    ScratchArena scratch(memory.data(), memory.size());
+    convolver.convolve(input.data(), columns, with_blurring, direct.data());
+    convolver.convolve(input.data(), columns, with_blurring, passes.data(), scratch);
+    EXPECT_EQ(scratch.used_bytes(), memory.size());
+    for (std::size_t i = 0; i < direct.size(); ++i) EXPECT_NEAR(passes[i], direct[i], 1e-12 * direct[i] + 1e-300);
+  }
+  Image2D lopsided = kernel;
+  lopsided.at(3, 17) += 0.5;  // no longer rank one: the direct path is used
+  EXPECT_FALSE(PsfConvolver(lopsided, mask.pixels, blurring).separable());
 }
 
 }  // namespace
