@@ -23,7 +23,7 @@ class MaskedPsfOperator {
   std::size_t pixels() const { return rows_.size(); }
   int kernel_rows() const { return kernel_rows_; }
   int kernel_cols() const { return kernel_cols_; }
-  double kernel(int a, int b) const { return kernel_[static_cast<std::size_t>(a) * kernel_cols_ + b]; }
+  const double& kernel(int a, int b) const { return kernel_[static_cast<std::size_t>(a) * kernel_cols_ + b]; }
   // The masked pixel at offset (dr, dc) from masked pixel i, or -1.
   std::int32_t neighbor(std::size_t i, int dr, int dc) const {
     return slim_[origin_[i] + static_cast<std::ptrdiff_t>(dr) * canvas_cols_ + dc];

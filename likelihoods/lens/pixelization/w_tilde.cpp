@@ -39,8 +39,11 @@ WTildeOperator::WTildeOperator(const MaskedPsfOperator& psf, std::span<const dou
   psf.apply_transpose(weighted.data(), 1, weighted_data_.data());
 
   // W[i, i + o] = sum_k P[k, i] P[k, i + o] / sigma_k^2 over masked k, with
-  // P[k, i] = K[hr + r_k - r_i][hc + c_k - c_i]: k = i + u, i + o = k - v.
+  // P[k, i] = K[hr + r_k - r_i][hc + c_k - c_i]: k = i + u, i + o = k - v,
+  // so o = u - v. Only forward offsets are stored: v_r <= u_r, and on
+  // v_r == u_r, v_c <= u_c; the loops visit exactly those (v, no branches).
   const int hr = psf.kernel_rows() / 2, hc = psf.kernel_cols() / 2;
+  const int rc = reach_cols_;
   constexpr std::size_t kChunk = 64;
   default_thread_pool().parallel_for((n + kChunk - 1) / kChunk, [&](std::size_t chunk) {
     for (std::size_t i = chunk * kChunk; i < std::min(n, (chunk + 1) * kChunk); ++i) {
@@ -51,11 +54,17 @@ WTildeOperator::WTildeOperator(const MaskedPsfOperator& psf, std::span<const dou
           const std::int32_t k = psf.neighbor(i, ur, uc);
           if (k < 0) continue;
           const double a = psf.kernel(hr + ur, hc + uc) * inverse_variance[k];
-          for (int vr = -hr; vr <= hr; ++vr)
-            for (int vc = -hc; vc <= hc; ++vc) {
-              const int index = half_index(ur - vr, uc - vc);
-              if (index >= 0) w[index] += a * psf.kernel(hr + vr, hc + vc);
+          for (int vr = -hr; vr <= ur; ++vr) {
+            const int dr = ur - vr;
+            const double* kernel_row = &psf.kernel(hr + vr, 0) + hc;  // K[hr + vr][hc + vc] at [vc]
+            if (dr == 0) {
+              // index = dc = uc - vc for vc in [-hc, uc]
+              for (int vc = -hc; vc <= uc; ++vc) w[uc - vc] += a * kernel_row[vc];
+            } else {
+              double* base = w + (rc + 1) + static_cast<std::ptrdiff_t>(dr - 1) * (2 * rc + 1) + rc + uc;
+              for (int vc = -hc; vc <= hc; ++vc) base[-vc] += a * kernel_row[vc];
             }
+          }
         }
     }
   });
