@@ -94,6 +94,14 @@ Ellipsoid Ellipsoid::from_shape_inverse(Eigen::VectorXd centre,
   return ellipsoid;
 }
 
+Ellipsoid Ellipsoid::from_cholesky(Eigen::VectorXd centre, Eigen::MatrixXd cholesky) {
+  Ellipsoid ellipsoid;
+  ellipsoid.centre_ = std::move(centre);
+  ellipsoid.cholesky_ = std::move(cholesky);
+  ellipsoid.finish();
+  return ellipsoid;
+}
+
 void Ellipsoid::finish() {
   const Eigen::Index dim = cholesky_.rows();
   cholesky_inverse_ = cholesky_.triangularView<Eigen::Lower>().solve(

@@ -38,8 +38,11 @@ class Ellipsoid {
   Ellipsoid() = default;
   // Needs more points than dimensions; throws DegenerateBound otherwise.
   static Ellipsoid enclosing(const PointMatrix& points, double enlarge_per_dim);
-  // From a centre and A^{-1} directly (tests, checkpoints).
+  // From a centre and A^{-1} directly (tests).
   static Ellipsoid from_shape_inverse(Eigen::VectorXd centre, const Eigen::MatrixXd& shape_inverse);
+  // From a centre and B itself (checkpoints: refactorising B B^T could round
+  // differently, and a resumed run must continue bit for bit).
+  static Ellipsoid from_cholesky(Eigen::VectorXd centre, Eigen::MatrixXd cholesky);
 
   std::size_t dim() const { return static_cast<std::size_t>(centre_.size()); }
   const Eigen::VectorXd& centre() const { return centre_; }

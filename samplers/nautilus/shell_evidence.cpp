@@ -58,7 +58,9 @@ LiveSetEstimate live_set_estimate(const std::vector<Shell>& shells, std::size_t 
   }
   const double log_total = log_sum_exp(all_log_w);
   // Nothing finite found yet: all the evidence is still to come.
-  estimate.log_f_live = log_total == kNegativeInfinity ? 0.0 : log_sum_exp(live_log_w) - log_total;
+  // (A share, so at most 1: clamp the rounding of a live set that is everything.)
+  estimate.log_f_live =
+      log_total == kNegativeInfinity ? 0.0 : std::min(0.0, log_sum_exp(live_log_w) - log_total);
   estimate.log_v_live = log_sum_exp(live_log_v);
   return estimate;
 }
