@@ -28,6 +28,10 @@ class MaskedPsfOperator {
   std::int32_t neighbor(std::size_t i, int dr, int dc) const {
     return slim_[origin_[i] + static_cast<std::ptrdiff_t>(dr) * canvas_cols_ + dc];
   }
+  // Row dr of the neighbourhood of pixel i: element [dc] is neighbor(i, dr, dc).
+  const std::int32_t* neighbor_row(std::size_t i, int dr) const {
+    return slim_.data() + origin_[i] + static_cast<std::ptrdiff_t>(dr) * canvas_cols_;
+  }
   // Largest |dr|, |dc| neighbor() accepts: twice the kernel half-sides (the
   // reach of P^T P).
   int reach_rows() const { return 2 * (kernel_rows_ / 2); }

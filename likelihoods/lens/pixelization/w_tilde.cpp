@@ -94,14 +94,16 @@ void WTildeOperator::curvature(std::span<const PixelMapping> rows, std::size_t s
     std::fill(block + b * leading, block + b * leading + source_pixels, 0.0);
 
   const double* w = values_.data();
+  const int rr = reach_rows_, rc = reach_cols_;
+  // Start of row dr (>= 0) of the stored half window, indexed by dc.
+  auto row_base = [&](int dr) -> std::ptrdiff_t {
+    return dr == 0 ? 0 : (rc + 1) + static_cast<std::ptrdiff_t>(dr - 1) * (2 * rc + 1) + rc;
+  };
   for (std::size_t i = 0; i < rows.size(); ++i) {
     const PixelMapping& mi = rows[i];
+    const double* wi = w + i * half_window_;
     std::size_t count = 0;
-    for (const Offset& o : window_) {
-      const std::int32_t j = psf_.neighbor(i, o.dr, o.dc);
-      if (j < 0) continue;
-      const double wij = o.forward ? w[i * half_window_ + o.half_index]
-                                   : w[static_cast<std::size_t>(j) * half_window_ + o.half_index];
+    auto gather = [&](std::int32_t j, double wij) {
       const PixelMapping& mj = rows[j];
       for (int q = 0; q < 4; ++q) {
         const std::int32_t b = mj.index[q];
@@ -113,6 +115,26 @@ void WTildeOperator::curvature(std::span<const PixelMapping> rows, std::size_t s
           accumulator[b] = value;
         } else {
           accumulator[b] += value;
+        }
+      }
+    };
+    for (int dr = -rr; dr <= rr; ++dr) {
+      const std::int32_t* neighbors = psf_.neighbor_row(i, dr);
+      if (dr > 0) {  // stored at i
+        const double* wr = wi + row_base(dr);
+        for (int dc = -rc; dc <= rc; ++dc)
+          if (neighbors[dc] >= 0) gather(neighbors[dc], wr[dc]);
+      } else if (dr < 0) {  // stored at j as W[j, j - o]
+        const std::ptrdiff_t base = row_base(-dr);
+        for (int dc = -rc; dc <= rc; ++dc) {
+          const std::int32_t j = neighbors[dc];
+          if (j >= 0) gather(j, w[static_cast<std::size_t>(j) * half_window_ + base - dc]);
+        }
+      } else {
+        for (int dc = -rc; dc <= rc; ++dc) {
+          const std::int32_t j = neighbors[dc];
+          if (j < 0) continue;
+          gather(j, dc >= 0 ? wi[dc] : w[static_cast<std::size_t>(j) * half_window_ - dc]);
         }
       }
     }
