@@ -51,7 +51,7 @@ std::vector<std::int64_t> shell_association(const std::vector<ShellBound>& bound
 
 ShellDraw draw_for_shell(NautilusState& state, std::size_t shell, std::size_t n_batch,
                          bool use_transfer, std::uint64_t seed) {
-  const std::size_t dim = state.bounds[shell].dim(), n_bounds = state.bounds.size();
+  const std::size_t n_bounds = state.bounds.size();
   ShellDraw draw;
   std::size_t fresh = 0;
   for (std::uint32_t round = 0; fresh < n_batch; ++round) {
@@ -95,7 +95,6 @@ ShellDraw draw_for_shell(NautilusState& state, std::size_t shell, std::size_t n_
     draw.fresh.insert(draw.fresh.end(), candidates.data(), candidates.data() + candidates.size());
     fresh += static_cast<std::size_t>(candidates.cols());
   }
-  (void)dim;
   return draw;
 }
 

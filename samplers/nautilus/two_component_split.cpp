@@ -95,7 +95,7 @@ bool weighted_log_densities(const PointMatrix& points, const Mixture& mixture,
 
 Mixture maximisation_step(const PointMatrix& points, const Eigen::MatrixXd& responsibility,
                           double regularisation) {
-  const Eigen::Index dim = points.rows(), n = points.cols();
+  const Eigen::Index n = points.cols();
   Mixture mixture;
   for (int c = 0; c < 2; ++c) {
     // scikit-learn adds 10 machine epsilons so an empty component stays defined.
@@ -106,7 +106,6 @@ Mixture maximisation_step(const PointMatrix& points, const Eigen::MatrixXd& resp
     mixture.covariance[c] = centred * responsibility.col(c).asDiagonal() * centred.transpose() / total;
     mixture.covariance[c].diagonal().array() += regularisation;
   }
-  (void)dim;
   return mixture;
 }
 
