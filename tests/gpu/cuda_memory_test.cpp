@@ -13,8 +13,12 @@ namespace nslab {
 namespace {
 
 // What cuBLAS/cuSOLVER may allocate beside the tracked workspaces (their
-// handles' internal buffers): a stated allowance, not a fitted number.
-constexpr std::size_t kLibraryAllowance = 64u << 20;  // [bytes]
+// handles' internal buffers). First guessed at 64 MiB; measured on an H100
+// (CUDA 13, driver 580) at 168,036,352 bytes (160.25 MiB), the same for every
+// k (results/gpu-check/h100-2026-11-26). The allowance keeps headroom above
+// that measurement; what the test really guards is that the untracked part
+// does not grow with k.
+constexpr std::size_t kLibraryAllowance = 256u << 20;  // [bytes]
 
 struct RunMemory {
   std::size_t fixed_bytes;    // tracked, held before the run
