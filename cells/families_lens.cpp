@@ -19,6 +19,7 @@
 #include "likelihoods/lens/instrument.hpp"
 #include "likelihoods/lens/masked_imaging.hpp"
 #include "likelihoods/lens/mge_likelihood.hpp"
+#include "likelihoods/lens/mge_likelihood_cuda.hpp"
 #include "likelihoods/lens/simulator.hpp"
 
 namespace nslab {
@@ -33,8 +34,11 @@ std::vector<std::string> instrument_names() {
 const std::map<std::string, std::string> kImagingDefaults = {{"dataset", "simulated"},
                                                              {"inversion", "dense"}};
 
-void check_common_settings(const CellId& cell, const Settings& settings) {
-  if (settings.has("backend") && settings.text("backend") != "cpu")
+// has_cuda_version: the family also accepts backend=cuda (imaging/mge).
+void check_common_settings(const CellId& cell, const Settings& settings,
+                           bool has_cuda_version = false) {
+  if (settings.has("backend") && settings.text("backend") != "cpu" &&
+      !(has_cuda_version && settings.text("backend") == "cuda"))
     throw UsageError(cell.family() + " has no backend=" + settings.text("backend") +
                      " version yet (use backend=cpu)");
   const std::string& inversion = settings.text("inversion");
@@ -73,8 +77,19 @@ LikelihoodFamily imaging_mge_family() {
           false,
           [](const std::string& instrument) { imaging_instrument(instrument); },
           [](const CellId& cell, const Settings& settings) -> std::unique_ptr<Likelihood> {
-            check_common_settings(cell, settings);
+            check_common_settings(cell, settings, true);
+            const bool on_device = settings.has("backend") && settings.text("backend") == "cuda";
+#if !defined(NSLAB_WITH_CUDA)
+            if (on_device)
+              throw UsageError(
+                  "backend=cuda: this nslab build has no CUDA (configure a CUDA preset, e.g. "
+                  "cmake --preset h100-fp64, or use backend=cpu)");
+#endif
             auto imaging = imaging_for(cell, settings);
+#if defined(NSLAB_WITH_CUDA)
+            // The device version (likelihoods/lens/mge_likelihood.cu).
+            if (on_device) return make_cuda_mge_likelihood(std::move(imaging), cell.precision, cell.str());
+#endif
             if (cell.precision == Precision::kFp32)
               return std::make_unique<MgeLikelihood<float>>(std::move(imaging));
             return std::make_unique<MgeLikelihood<double>>(std::move(imaging));

@@ -1,0 +1,731 @@
+// imaging/mge on the device: the model, prior and figure of merit of
+// MgeLikelihood<Real> (mge_likelihood.cpp), batch by batch.
+//
+// Per slice of points (at most kStagingCapacity), on the likelihood's stream:
+//  1. columns: one thread per (pixel, replica) ray-traces its sub-pixels (SIE
+//     + shear) and sums the 20 lens-light Gaussians on the image plane and the
+//     20 source Gaussians at the traced positions, times the pixel's 1/s^2;
+//     blurring pixels are evaluated once, unsummed -- as the CPU's fit().
+//  2. PSF: the CPU's convolution, same algorithm: for a separable (rank-one)
+//     kernel a row pass over the mask's columns x (mask rows +- 10), then a
+//     column pass read back at the masked pixels; otherwise the direct 21 x 21
+//     sum. Each output is then scaled by 1/sigma, as dense_normal_equations
+//     scales the CPU's columns in place: B~ = blurred / sigma.
+//  3. F = B~^T B~ by one cuBLAS GEMM per replica (Real, as the CPU's Eigen
+//     product), D = B~^T (d / sigma) by a hand kernel accumulating in double
+//     (the CPU's mixed-precision recipe: D is double even for fp32).
+//  4. F and D go to the host, where the CPU's own solve_inversion (1e-3 on
+//     the diagonal, FNNLS) runs per replica on the thread pool -- the same
+//     code as the CPU likelihood, so only F and D's rounding differ. The
+//     solution s goes back.
+//  5. chi^2 = sum_i (d_i / sigma_i - sum_j B~_ij s_j)^2 in double, then on the
+//     host log L = -1/2 (chi^2 + noise normalisation) by fit_parts.
+//
+// Why the solve is on the host: FNNLS is a data-dependent active-set loop on
+// 40 x 40 systems; the host version is the verified one (PyAutoLens parity),
+// and on 16 cores it costs tens of microseconds per point. A device FNNLS is
+// the next step if the round trip dominates.
+//
+// Batch independence (architecture.md): every kernel computes a replica with
+// the same threads and the same fixed-order reductions whatever the batch
+// (grid.y only picks the replica); reductions over pixels use a fixed number
+// of slices (kSlices), not one that depends on the grid; cuBLAS is called once
+// per replica with one shape, so its kernel choice cannot depend on the batch
+// (the strided-batched routines' can), and its atomics are disallowed.
+//
+// Rounding: the CPU build (x86-64, no FMA, ISO contraction off) rounds every
+// multiply and add on its own; so do these kernels (__d*_rn / __f*_rn), so the
+// differences left are exp/atan/atanh (CUDA's are within 1-2 ulp, not
+// correctly rounded), the GEMM's and the reductions' summation orders, and
+// the separable PSF factors (below).
+//
+// Per-replica device memory (bytes_per_replica, exact; the workspace stride):
+//   columns  (N + N_blur) x 40 Real        unblurred, pixel-major as the CPU's
+//   pass     rows_pass x cols_pass x 40 Real  row pass (separable PSF only)
+//   blurred  N x 40 Real                   B~ (blurred, then / sigma)
+//   F        40 x 40 Real
+//   D partials kSlices x 40 double, D 40 double, s 40 double,
+//   chi^2 partials kSlices double
+// Fixed device overhead (tracked, allocated at construction): the grids,
+// PSF tables and index canvas, 1/sigma, d/sigma^2 and d/sigma, the staging
+// buffers and cuBLAS's 32 MiB workspace (+ a cuSOLVER handle's, untracked).
+// Host memory for the solve (F, D, s and FNNLS scratch per staged point) is
+// host fixed overhead, not device memory.
+#include <algorithm>
+#include <cfloat>
+#include <cmath>
+#include <limits>
+#include <mutex>
+#include <numbers>
+#include <vector>
+
+#include "core/cuda/cuda_check.hpp"
+#include "core/error.hpp"
+#include "core/thread_pool.hpp"
+#include "likelihoods/cuda/dense_linear_algebra.cuh"
+#include "likelihoods/cuda/device_batch.cuh"
+#include "likelihoods/lens/inversion.hpp"
+#include "likelihoods/lens/lens_parameters.hpp"
+#include "likelihoods/lens/mge_likelihood.hpp"
+#include "likelihoods/lens/mge_likelihood_cuda.hpp"
+
+namespace nslab {
+namespace {
+
+constexpr int kGaussians = kMgeTotalGaussians;  // per basis (lens light, source)
+constexpr int kColumns = 2 * kGaussians;        // lens light, then source, as the CPU
+constexpr int kSlices = 32;                     // fixed split of the pixel sums
+constexpr int kColumnThreads = 64;
+constexpr int kPsfThreads = 256;
+constexpr int kStripes = 8;                     // D kernel: 40 columns x 8 stripes
+constexpr int kChiThreads = 256;
+constexpr std::size_t kStagingCapacity = 256;   // points per device slice
+
+// A point's staged row: the profiles' constants, computed on the host with
+// the CPU classes' own expressions (profiles.cpp), so the device starts from
+// the same doubles.
+enum RowEntry : int {
+  kLightCy, kLightCx, kLightCos, kLightSin, kLightQ2,
+  kMassCy, kMassCx, kMassCos, kMassSin, kMassQ2, kMassS, kMassFactor,
+  kShear1, kShear2,
+  kSourceCy, kSourceCx, kSourceCos, kSourceSin, kSourceQ2,
+  kValuesPerPoint
+};
+
+// ProfileFrame's centre, cos, sin, and GaussianBasis's q^2.
+void frame_entries(double centre_y, double centre_x, EllipticalComponents ell, double* out) {
+  double q, angle;
+  axis_ratio_and_angle_from(ell, q, angle);
+  const double radians = angle * std::numbers::pi / 180.0;  // profiles.cpp's radians()
+  out[0] = centre_y, out[1] = centre_x, out[2] = std::cos(radians), out[3] = std::sin(radians);
+  out[4] = q * q;
+}
+
+void point_row(const double* theta, double* row) {
+  frame_entries(theta[0], theta[1], {theta[2], theta[3]}, row + kLightCy);
+  // Isothermal's constructor.
+  double q, angle;
+  axis_ratio_and_angle_from({theta[6], theta[7]}, q, angle);
+  q = std::min(q, 0.99999);
+  const double radians = angle * std::numbers::pi / 180.0;
+  row[kMassCy] = theta[4], row[kMassCx] = theta[5];
+  row[kMassCos] = std::cos(radians), row[kMassSin] = std::sin(radians);
+  row[kMassQ2] = q * q;
+  row[kMassS] = std::sqrt(1.0 - q * q);
+  const double rescaled = theta[8] / (1.0 + q);
+  row[kMassFactor] = 2.0 * rescaled * q / row[kMassS];
+  row[kShear1] = theta[9], row[kShear2] = theta[10];
+  frame_entries(theta[11], theta[12], {theta[13], theta[14]}, row + kSourceCy);
+}
+
+// ---------------------------------------------------------------- device math
+__device__ __forceinline__ double mul(double a, double b) { return __dmul_rn(a, b); }
+__device__ __forceinline__ double add(double a, double b) { return __dadd_rn(a, b); }
+__device__ __forceinline__ double sub(double a, double b) { return __dsub_rn(a, b); }
+__device__ __forceinline__ float mul(float a, float b) { return __fmul_rn(a, b); }
+__device__ __forceinline__ float add(float a, float b) { return __fadd_rn(a, b); }
+
+// flushed<Real>(value) of profiles.hpp.
+template <class Real>
+__device__ __forceinline__ Real flush(double value);
+template <>
+__device__ __forceinline__ double flush<double>(double value) {
+  return value < DBL_MIN ? 0.0 : value;
+}
+template <>
+__device__ __forceinline__ float flush<float>(double value) {
+  return value < static_cast<double>(FLT_MIN) ? 0.0f : __double2float_rn(value);
+}
+
+// GaussianBasis::squared_radius: q^2 x'^2 + y'^2 in the profile's frame.
+__device__ __forceinline__ double squared_radius(const double* f, double y, double x) {
+  const double dy = sub(y, f[0]), dx = sub(x, f[1]);
+  const double yf = add(mul(-dx, f[3]), mul(dy, f[2]));
+  const double xf = add(mul(dx, f[2]), mul(dy, f[3]));
+  return add(mul(mul(f[4], xf), xf), mul(yf, yf));
+}
+
+// LensMass::trace: beta = theta - (alpha_SIE + alpha_shear).
+__device__ __forceinline__ void trace(const double* row, double y, double x, double& beta_y,
+                                      double& beta_x) {
+  const double cos_a = row[kMassCos], sin_a = row[kMassSin];
+  const double dy = sub(y, row[kMassCy]), dx = sub(x, row[kMassCx]);
+  const double yf = add(mul(-dx, sin_a), mul(dy, cos_a));
+  const double xf = add(mul(dx, cos_a), mul(dy, sin_a));
+  const double psi = __dsqrt_rn(add(add(mul(mul(row[kMassQ2], xf), xf), mul(yf, yf)), 1e-16));
+  const double ay = mul(row[kMassFactor], atanh(__ddiv_rn(mul(row[kMassS], yf), psi)));
+  const double ax = mul(row[kMassFactor], atan(__ddiv_rn(mul(row[kMassS], xf), psi)));
+  const double alpha_y = add(mul(ax, sin_a), mul(ay, cos_a));
+  const double alpha_x = sub(mul(ax, cos_a), mul(ay, sin_a));
+  const double g1 = row[kShear1], g2 = row[kShear2];
+  const double shear_x = add(mul(g1, x), mul(g2, y));
+  const double shear_y = sub(mul(g2, x), mul(g1, y));
+  beta_y = sub(y, add(alpha_y, shear_y));
+  beta_x = sub(x, add(alpha_x, shear_x));
+}
+
+struct ColumnGeometry {
+  const double* sub_y;
+  const double* sub_x;
+  const std::uint32_t* sub_begin;  // masked pixels + 1
+  const double* weight;            // per masked pixel: 1 / s^2
+  const double* blur_y;
+  const double* blur_x;
+  int masked, blurring;
+  double exponent_scale[kGaussians];  // -1 / (2 sigma_k^2)
+};
+
+// Step 1. Each thread fills its pixel's 40 values in shared memory; the block
+// then writes its pixels' rows out contiguously (coalesced).
+template <class Real>
+__global__ void __launch_bounds__(kColumnThreads)
+    columns_kernel(const double* rows, ColumnGeometry g, std::byte* replicas,
+                   std::size_t stride) {
+  __shared__ Real tile[kColumnThreads * kColumns];
+  const int first = blockIdx.x * kColumnThreads;
+  const int i = first + threadIdx.x;
+  const int total = g.masked + g.blurring;
+  const double* row = rows + static_cast<std::size_t>(blockIdx.y) * kValuesPerPoint;
+  Real* out = tile + threadIdx.x * kColumns;
+  if (i < g.masked) {
+    double sums[kColumns];
+#pragma unroll
+    for (int k = 0; k < kColumns; ++k) sums[k] = 0.0;
+    for (std::uint32_t s = g.sub_begin[i]; s < g.sub_begin[i + 1]; ++s) {
+      const double y = g.sub_y[s], x = g.sub_x[s];
+      const double r2 = squared_radius(row + kLightCy, y, x);
+#pragma unroll
+      for (int k = 0; k < kGaussians; ++k)
+        sums[k] = add(sums[k], flush<double>(exp(mul(g.exponent_scale[k], r2))));
+      double beta_y, beta_x;
+      trace(row, y, x, beta_y, beta_x);
+      const double r2s = squared_radius(row + kSourceCy, beta_y, beta_x);
+#pragma unroll
+      for (int k = 0; k < kGaussians; ++k)
+        sums[kGaussians + k] =
+            add(sums[kGaussians + k], flush<double>(exp(mul(g.exponent_scale[k], r2s))));
+    }
+    const double w = g.weight[i];
+#pragma unroll
+    for (int k = 0; k < kColumns; ++k) out[k] = flush<Real>(mul(sums[k], w));
+  } else if (i < total) {
+    const double y = g.blur_y[i - g.masked], x = g.blur_x[i - g.masked];
+    const double r2 = squared_radius(row + kLightCy, y, x);
+#pragma unroll
+    for (int k = 0; k < kGaussians; ++k) out[k] = flush<Real>(exp(mul(g.exponent_scale[k], r2)));
+    double beta_y, beta_x;
+    trace(row, y, x, beta_y, beta_x);
+    const double r2s = squared_radius(row + kSourceCy, beta_y, beta_x);
+#pragma unroll
+    for (int k = 0; k < kGaussians; ++k)
+      out[kGaussians + k] = flush<Real>(exp(mul(g.exponent_scale[k], r2s)));
+  }
+  __syncthreads();
+  Real* columns = reinterpret_cast<Real*>(replicas + blockIdx.y * stride);
+  const int count = min(kColumnThreads, total - first) * kColumns;
+  for (int k = threadIdx.x; k < count; k += kColumnThreads)
+    columns[static_cast<std::size_t>(first) * kColumns + k] = tile[k];
+}
+
+struct PsfGeometry {
+  const std::int32_t* canvas;  // box pixel -> input index (mask, then blurring), -1 if none
+  int box_row0, box_col0, box_cols;
+  int kernel_rows, kernel_cols;
+  int pass_row0, pass_rows, pass_col0, pass_cols;
+  int masked;
+  const std::int32_t* origin;  // per masked pixel: pass index (separable) or box index (direct)
+  const double* weights_a;     // flipped y factors (separable) or flipped kernel (direct)
+  const double* weights_b;     // flipped x factors (separable)
+  const double* inverse_sigma;
+};
+
+// Step 2a (separable): T(r, c) = sum_b fx[b] in(r, c + b - hc), PsfConvolver's row pass.
+template <class Real>
+__global__ void psf_row_pass_kernel(PsfGeometry g, std::byte* replicas, std::size_t stride,
+                                    std::size_t columns_offset, std::size_t pass_offset) {
+  const std::size_t idx = static_cast<std::size_t>(blockIdx.x) * kPsfThreads + threadIdx.x;
+  const std::size_t total = static_cast<std::size_t>(g.pass_rows) * g.pass_cols * kColumns;
+  if (idx >= total) return;
+  const int c = static_cast<int>(idx % kColumns);
+  const int pixel = static_cast<int>(idx / kColumns);
+  const int i = pixel / g.pass_cols, j = pixel % g.pass_cols;
+  std::byte* replica = replicas + blockIdx.y * stride;
+  const Real* in = reinterpret_cast<const Real*>(replica + columns_offset);
+  const std::int32_t* row_index = g.canvas +
+                                  static_cast<std::size_t>(g.pass_row0 + i - g.box_row0) * g.box_cols +
+                                  (g.pass_col0 + j - g.kernel_cols / 2 - g.box_col0);
+  Real t = 0;
+  for (int b = 0; b < g.kernel_cols; ++b) {
+    const std::int32_t source = row_index[b];
+    if (source < 0) continue;
+    t = add(t, mul(static_cast<Real>(g.weights_b[b]), in[static_cast<std::size_t>(source) * kColumns + c]));
+  }
+  reinterpret_cast<Real*>(replica + pass_offset)[idx] = t;
+}
+
+// Step 2b (separable): out(r, c) = sum_a fy[a] T(r + a - hr, c) at the masked
+// pixels, then / sigma as dense_normal_equations: (Real)(out * (1 / sigma)).
+template <class Real>
+__global__ void psf_column_pass_kernel(PsfGeometry g, std::byte* replicas, std::size_t stride,
+                                       std::size_t pass_offset, std::size_t blurred_offset) {
+  const std::size_t idx = static_cast<std::size_t>(blockIdx.x) * kPsfThreads + threadIdx.x;
+  if (idx >= static_cast<std::size_t>(g.masked) * kColumns) return;
+  const int c = static_cast<int>(idx % kColumns);
+  const int p = static_cast<int>(idx / kColumns);
+  std::byte* replica = replicas + blockIdx.y * stride;
+  const Real* pass = reinterpret_cast<const Real*>(replica + pass_offset);
+  const std::size_t origin = static_cast<std::size_t>(g.origin[p]);
+  Real out = 0;
+  for (int a = 0; a < g.kernel_rows; ++a)
+    out = add(out, mul(static_cast<Real>(g.weights_a[a]),
+                       pass[(origin + static_cast<std::size_t>(a) * g.pass_cols) * kColumns + c]));
+  reinterpret_cast<Real*>(replica + blurred_offset)[idx] =
+      static_cast<Real>(mul(static_cast<double>(out), g.inverse_sigma[p]));
+}
+
+// Step 2 (any kernel): PsfConvolver's direct same-mode sum, then / sigma.
+template <class Real>
+__global__ void psf_direct_kernel(PsfGeometry g, std::byte* replicas, std::size_t stride,
+                                  std::size_t columns_offset, std::size_t blurred_offset) {
+  const std::size_t idx = static_cast<std::size_t>(blockIdx.x) * kPsfThreads + threadIdx.x;
+  if (idx >= static_cast<std::size_t>(g.masked) * kColumns) return;
+  const int c = static_cast<int>(idx % kColumns);
+  const int p = static_cast<int>(idx / kColumns);
+  std::byte* replica = replicas + blockIdx.y * stride;
+  const Real* in = reinterpret_cast<const Real*>(replica + columns_offset);
+  Real out = 0;
+  for (int a = 0; a < g.kernel_rows; ++a) {
+    const std::int32_t* row_index = g.canvas + g.origin[p] + static_cast<std::ptrdiff_t>(a) * g.box_cols;
+    const double* weights = g.weights_a + static_cast<std::size_t>(a) * g.kernel_cols;
+    for (int b = 0; b < g.kernel_cols; ++b) {
+      const std::int32_t source = row_index[b];
+      if (source < 0) continue;
+      out = add(out, mul(static_cast<Real>(weights[b]), in[static_cast<std::size_t>(source) * kColumns + c]));
+    }
+  }
+  reinterpret_cast<Real*>(replica + blurred_offset)[idx] =
+      static_cast<Real>(mul(static_cast<double>(out), g.inverse_sigma[p]));
+}
+
+__device__ __forceinline__ void slice_range(int slice, int pixels, int& begin, int& end) {
+  const int per_slice = (pixels + kSlices - 1) / kSlices;
+  begin = min(pixels, slice * per_slice);
+  end = min(pixels, begin + per_slice);
+}
+
+// Step 3, D: partial[slice][j] = sum over the slice's pixels of B~_ij (d_i / sigma_i^2 ... as
+// the CPU: (double)B~_ij * (d_i / sigma_i)), in 8 interleaved stripes summed in order.
+template <class Real>
+__global__ void __launch_bounds__(kColumns * kStripes)
+    data_vector_partial_kernel(int pixels, const double* weighted_data, std::byte* replicas,
+                               std::size_t stride, std::size_t blurred_offset,
+                               std::size_t partial_offset) {
+  __shared__ double sums[kStripes][kColumns];
+  const int j = threadIdx.x % kColumns, stripe = threadIdx.x / kColumns;
+  std::byte* replica = replicas + blockIdx.y * stride;
+  const Real* blurred = reinterpret_cast<const Real*>(replica + blurred_offset);
+  int begin, end;
+  slice_range(blockIdx.x, pixels, begin, end);
+  double sum = 0.0;
+  for (int p = begin + stripe; p < end; p += kStripes)
+    sum = add(sum, mul(static_cast<double>(blurred[static_cast<std::size_t>(p) * kColumns + j]), weighted_data[p]));
+  sums[stripe][j] = sum;
+  __syncthreads();
+  if (stripe != 0) return;
+  double total = 0.0;
+  for (int s = 0; s < kStripes; ++s) total = add(total, sums[s][j]);
+  reinterpret_cast<double*>(replica + partial_offset)[blockIdx.x * kColumns + j] = total;
+}
+
+__global__ void data_vector_final_kernel(std::byte* replicas, std::size_t stride,
+                                         std::size_t partial_offset, std::size_t data_vector_offset) {
+  std::byte* replica = replicas + blockIdx.x * stride;
+  const double* partial = reinterpret_cast<const double*>(replica + partial_offset);
+  const int j = threadIdx.x;
+  double total = 0.0;
+  for (int s = 0; s < kSlices; ++s) total = add(total, partial[s * kColumns + j]);
+  reinterpret_cast<double*>(replica + data_vector_offset)[j] = total;
+}
+
+// Step 5: the CPU's dense_chi_squared, per slice with a fixed tree, then the
+// slices in order.
+template <class Real>
+__global__ void __launch_bounds__(kChiThreads)
+    chi_squared_partial_kernel(int pixels, const double* data_over_sigma, std::byte* replicas,
+                               std::size_t stride, std::size_t blurred_offset,
+                               std::size_t solution_offset, std::size_t partial_offset) {
+  __shared__ double partial[kChiThreads];
+  __shared__ double solution[kColumns];
+  std::byte* replica = replicas + blockIdx.y * stride;
+  const Real* blurred = reinterpret_cast<const Real*>(replica + blurred_offset);
+  if (threadIdx.x < kColumns)
+    solution[threadIdx.x] = reinterpret_cast<const double*>(replica + solution_offset)[threadIdx.x];
+  __syncthreads();
+  int begin, end;
+  slice_range(blockIdx.x, pixels, begin, end);
+  double sum = 0.0;
+  for (int p = begin + threadIdx.x; p < end; p += kChiThreads) {
+    const Real* row = blurred + static_cast<std::size_t>(p) * kColumns;
+    double model = 0.0;
+#pragma unroll
+    for (int j = 0; j < kColumns; ++j) model = add(model, mul(static_cast<double>(row[j]), solution[j]));
+    const double residual = sub(data_over_sigma[p], model);
+    sum = add(sum, mul(residual, residual));
+  }
+  partial[threadIdx.x] = sum;
+  __syncthreads();
+  for (int half = kChiThreads / 2; half > 0; half /= 2) {
+    if (threadIdx.x < half) partial[threadIdx.x] = add(partial[threadIdx.x], partial[threadIdx.x + half]);
+    __syncthreads();
+  }
+  if (threadIdx.x == 0)
+    reinterpret_cast<double*>(replica + partial_offset)[blockIdx.x] = partial[0];
+}
+
+__global__ void chi_squared_final_kernel(int count, std::byte* replicas, std::size_t stride,
+                                         std::size_t partial_offset, double* chi_squared) {
+  const int r = blockIdx.x * blockDim.x + threadIdx.x;
+  if (r >= count) return;
+  const double* partial = reinterpret_cast<const double*>(replicas + r * stride + partial_offset);
+  double total = 0.0;
+  for (int s = 0; s < kSlices; ++s) total = add(total, partial[s]);
+  chi_squared[r] = total;
+}
+
+inline cublasStatus_t blas_gemm_nt(cublasHandle_t h, int m, int k, const double* a, double* c) {
+  const double one = 1.0, zero = 0.0;
+  return cublasDgemm(h, CUBLAS_OP_N, CUBLAS_OP_T, m, m, k, &one, a, m, a, m, &zero, c, m);
+}
+inline cublasStatus_t blas_gemm_nt(cublasHandle_t h, int m, int k, const float* a, float* c) {
+  const float one = 1.0f, zero = 0.0f;
+  return cublasSgemm(h, CUBLAS_OP_N, CUBLAS_OP_T, m, m, k, &one, a, m, a, m, &zero, c, m);
+}
+
+template <class T>
+TrackedBuffer<T> to_device(const std::vector<T>& values, cudaStream_t stream) {
+  TrackedBuffer<T> buffer(std::max<std::size_t>(values.size(), 1), device_allocator());
+  if (!values.empty())
+    NSLAB_CUDA_CHECK(cudaMemcpyAsync(buffer.data(), values.data(), values.size() * sizeof(T),
+                                     cudaMemcpyHostToDevice, stream));
+  NSLAB_CUDA_CHECK(cudaStreamSynchronize(stream));
+  return buffer;
+}
+
+unsigned blocks_for(std::size_t work, int threads) {
+  return static_cast<unsigned>((work + threads - 1) / threads);
+}
+
+template <class Real>
+class CudaMgeLikelihood final : public Likelihood {
+ public:
+  CudaMgeLikelihood(std::shared_ptr<const MaskedImaging> imaging, const std::string& context)
+      : Likelihood(mge_parameter_names(), mge_prior()), imaging_(std::move(imaging)),
+        workspace_allocator_(context), handles_(stream_.get()), staging_(kValuesPerPoint, kStagingCapacity) {
+    const MaskedImaging& im = *imaging_;
+    const cudaStream_t stream = stream_.get();
+    masked_ = static_cast<int>(im.masked_pixels());
+    blurring_ = static_cast<int>(im.blurring_pixels());
+    layout_.parameters = kColumns;
+
+    // Step 1's grids and the Gaussians' widths (GaussianBasis's -0.5 / sigma^2).
+    const SubPixelGrid& grid = im.light_profile_grid;
+    sub_y_ = to_device(grid.y, stream);
+    sub_x_ = to_device(grid.x, stream);
+    sub_begin_ = to_device(grid.begin, stream);
+    weight_ = to_device(grid.weight, stream);
+    std::vector<double> blur_y, blur_x;
+    for (const MaskedPixel& p : im.blurring) blur_y.push_back(p.y), blur_x.push_back(p.x);
+    blur_y_ = to_device(blur_y, stream);
+    blur_x_ = to_device(blur_x, stream);
+    const std::vector<double> sigmas = mge_sigmas(im.mask.radius, kGaussians);
+    columns_.sub_y = sub_y_.data(), columns_.sub_x = sub_x_.data();
+    columns_.sub_begin = sub_begin_.data(), columns_.weight = weight_.data();
+    columns_.blur_y = blur_y_.data(), columns_.blur_x = blur_x_.data();
+    columns_.masked = masked_, columns_.blurring = blurring_;
+    for (int k = 0; k < kGaussians; ++k) columns_.exponent_scale[k] = -0.5 / (sigmas[k] * sigmas[k]);
+
+    build_psf(im, stream);
+
+    // dense_normal_equations's 1 / sigma and d / sigma (its D weights), and
+    // dense_chi_squared's d / sigma (a division there, not a product).
+    std::vector<double> inverse_sigma(masked_), weighted_data(masked_), data_over_sigma(masked_);
+    for (int i = 0; i < masked_; ++i) {
+      inverse_sigma[i] = 1.0 / im.noise_map[i];
+      weighted_data[i] = im.data[i] * inverse_sigma[i];
+      data_over_sigma[i] = im.data[i] / im.noise_map[i];
+    }
+    inverse_sigma_ = to_device(inverse_sigma, stream);
+    weighted_data_ = to_device(weighted_data, stream);
+    data_over_sigma_ = to_device(data_over_sigma, stream);
+    psf_.inverse_sigma = inverse_sigma_.data();
+
+    const std::size_t n = im.masked_pixels(), b = im.blurring_pixels();
+    offset_pass_ = aligned_array_bytes<Real>((n + b) * kColumns);
+    offset_blurred_ = offset_pass_ + (separable_ ? aligned_array_bytes<Real>(
+                                                       static_cast<std::size_t>(psf_.pass_rows) *
+                                                       psf_.pass_cols * kColumns)
+                                                 : 0);
+    offset_curvature_ = offset_blurred_ + aligned_array_bytes<Real>(n * kColumns);
+    offset_d_partial_ = offset_curvature_ + aligned_array_bytes<Real>(kColumns * kColumns);
+    offset_d_ = offset_d_partial_ + aligned_array_bytes<double>(kSlices * kColumns);
+    offset_s_ = offset_d_ + aligned_array_bytes<double>(kColumns);
+    offset_chi_partial_ = offset_s_ + aligned_array_bytes<double>(kColumns);
+    bytes_per_replica_ = offset_chi_partial_ + aligned_array_bytes<double>(kSlices);
+
+    // The host side of the solve, one region per staged point.
+    host_curvature_real_ = TrackedBuffer<Real>(kStagingCapacity * kColumns * kColumns);
+    host_curvature_ = TrackedBuffer<double>(kStagingCapacity * kColumns * kColumns);
+    host_data_vector_ = TrackedBuffer<double>(kStagingCapacity * kColumns);
+    host_solution_ = TrackedBuffer<double>(kStagingCapacity * kColumns);
+    host_chi_squared_ = TrackedBuffer<double>(kStagingCapacity);
+    solve_scratch_bytes_ = aligned_bytes(inversion_scratch_bytes(layout_));
+    host_scratch_ = TrackedBuffer<std::byte>(kStagingCapacity * solve_scratch_bytes_);
+    solutions_.resize(kStagingCapacity);
+  }
+
+  std::size_t bytes_per_replica() const override { return bytes_per_replica_; }
+  Allocator& workspace_allocator() const override {
+    return workspace_allocator_.get(bytes_per_replica());
+  }
+
+  // chi^2, noise normalisation and log L at one point, from the device path.
+  std::map<std::string, double> evaluation_parts(std::span<const double> theta) const override {
+    Workspace workspace(workspace_allocator());
+    workspace.reserve(1, bytes_per_replica());
+    std::lock_guard lock(mutex_);
+    std::vector<double> row(kValuesPerPoint);
+    point_row(theta.data(), row.data());
+    const double* device_rows = staging_.upload(row, stream_.get());
+    evaluate_slice(device_rows, 1, workspace, 0);
+    const FitParts parts = fit_parts(host_chi_squared_[0], imaging_->noise_normalization, solutions_[0], false);
+    return {{"chi_squared", parts.chi_squared},
+            {"noise_normalization", parts.noise_normalization},
+            {"log_likelihood", parts.log_likelihood},
+            {"figure_of_merit", parts.figure_of_merit}};
+  }
+
+  std::map<std::string, double> sizes() const override {
+    return {{"masked_pixels", static_cast<double>(imaging_->masked_pixels())},
+            {"over_sampled_pixels", static_cast<double>(imaging_->over_sampled_points())},
+            {"blurring_pixels", static_cast<double>(imaging_->blurring_pixels())},
+            {"linear_parameters", static_cast<double>(kColumns)},
+            {"image_rows", static_cast<double>(imaging_->dataset.data.rows)}};
+  }
+
+ private:
+  // PsfConvolver's box, index canvas and pass box, rebuilt from the public
+  // grids (the same definitions). Separable kernels: PsfConvolver factors K
+  // by an SVD; here K = u v^T is factored through its largest entry,
+  // u_a = K[a][c*] / sqrt|K*|, v_b = K[r*][b] sqrt|K*| / K*. Both factor the
+  // same rank-one kernel (second singular value <= 1e-12 of the first, which
+  // separable() guarantees), so the two passes agree with the CPU's to that
+  // level; for the instruments' Gaussian PSF, K is rank one to ~1e-17.
+  void build_psf(const MaskedImaging& im, cudaStream_t stream) {
+    const Image2D& kernel = im.dataset.psf;
+    const int hr = kernel.rows / 2, hc = kernel.cols / 2;
+    int row0 = 0, row1 = 0, col0 = 0, col1 = 0;
+    bool first = true;
+    auto extend = [&](const MaskedPixel& p, int pad_r, int pad_c) {
+      if (first) {
+        row0 = p.row - pad_r, row1 = p.row + pad_r, col0 = p.col - pad_c, col1 = p.col + pad_c;
+        first = false;
+      }
+      row0 = std::min(row0, p.row - pad_r), row1 = std::max(row1, p.row + pad_r);
+      col0 = std::min(col0, p.col - pad_c), col1 = std::max(col1, p.col + pad_c);
+    };
+    for (const auto& p : im.mask.pixels) extend(p, hr, hc);
+    for (const auto& p : im.blurring) extend(p, 0, 0);
+    const int box_cols = col1 - col0 + 1;
+    std::vector<std::int32_t> canvas(static_cast<std::size_t>(row1 - row0 + 1) * box_cols, -1);
+    auto box_index = [&](int row, int col) {
+      return static_cast<std::size_t>(row - row0) * box_cols + (col - col0);
+    };
+    for (std::size_t i = 0; i < im.mask.pixels.size(); ++i)
+      canvas[box_index(im.mask.pixels[i].row, im.mask.pixels[i].col)] = static_cast<std::int32_t>(i);
+    for (std::size_t i = 0; i < im.blurring.size(); ++i)
+      canvas[box_index(im.blurring[i].row, im.blurring[i].col)] =
+          static_cast<std::int32_t>(im.mask.pixels.size() + i);
+    int mask_row0 = row1, mask_row1 = row0, mask_col0 = col1, mask_col1 = col0;
+    for (const auto& p : im.mask.pixels) {
+      mask_row0 = std::min(mask_row0, p.row), mask_row1 = std::max(mask_row1, p.row);
+      mask_col0 = std::min(mask_col0, p.col), mask_col1 = std::max(mask_col1, p.col);
+    }
+    psf_.box_row0 = row0, psf_.box_col0 = col0, psf_.box_cols = box_cols;
+    psf_.kernel_rows = kernel.rows, psf_.kernel_cols = kernel.cols;
+    psf_.pass_row0 = mask_row0 - hr, psf_.pass_rows = mask_row1 - mask_row0 + 1 + 2 * hr;
+    psf_.pass_col0 = mask_col0, psf_.pass_cols = mask_col1 - mask_col0 + 1;
+    psf_.masked = masked_;
+    canvas_ = to_device(canvas, stream);
+    psf_.canvas = canvas_.data();
+
+    separable_ = im.psf->separable();
+    std::vector<std::int32_t> origin(im.mask.pixels.size());
+    std::vector<double> weights_a, weights_b;
+    if (separable_) {
+      int peak_row = 0, peak_col = 0;
+      for (int a = 0; a < kernel.rows; ++a)
+        for (int b = 0; b < kernel.cols; ++b)
+          if (std::abs(kernel.at(a, b)) > std::abs(kernel.at(peak_row, peak_col))) peak_row = a, peak_col = b;
+      const double peak = kernel.at(peak_row, peak_col), root = std::sqrt(std::abs(peak));
+      for (int a = 0; a < kernel.rows; ++a)  // flipped: fy[a] = u[rows - 1 - a]
+        weights_a.push_back(kernel.at(kernel.rows - 1 - a, peak_col) / root);
+      for (int b = 0; b < kernel.cols; ++b)
+        weights_b.push_back(kernel.at(peak_row, kernel.cols - 1 - b) * root / peak);
+      for (std::size_t i = 0; i < im.mask.pixels.size(); ++i) {
+        const MaskedPixel& p = im.mask.pixels[i];
+        origin[i] = static_cast<std::int32_t>((p.row - mask_row0) * psf_.pass_cols + (p.col - mask_col0));
+      }
+    } else {
+      for (int a = 0; a < kernel.rows; ++a)
+        for (int b = 0; b < kernel.cols; ++b)
+          weights_a.push_back(kernel.at(kernel.rows - 1 - a, kernel.cols - 1 - b));
+      weights_b.push_back(0.0);
+      for (std::size_t i = 0; i < im.mask.pixels.size(); ++i) {
+        const MaskedPixel& p = im.mask.pixels[i];
+        origin[i] = static_cast<std::int32_t>(box_index(p.row - hr, p.col - hc));
+      }
+    }
+    origin_ = to_device(origin, stream);
+    weights_a_ = to_device(weights_a, stream);
+    weights_b_ = to_device(weights_b, stream);
+    psf_.origin = origin_.data();
+    psf_.weights_a = weights_a_.data();
+    psf_.weights_b = weights_b_.data();
+  }
+
+  void do_evaluate(std::span<const double> points, std::span<double> log_l,
+                   Workspace& workspace) const override {
+    require_device_workspace(workspace, bytes_per_replica());
+    std::lock_guard lock(mutex_);
+    const std::size_t d = dim();
+    std::vector<double> rows;
+    for (std::size_t begin = 0; begin < log_l.size(); begin += kStagingCapacity) {
+      const std::size_t count = std::min(kStagingCapacity, log_l.size() - begin);
+      rows.assign(count * kValuesPerPoint, 0.0);
+      for (std::size_t p = 0; p < count; ++p)
+        point_row(points.data() + (begin + p) * d, rows.data() + p * kValuesPerPoint);
+      const double* device_rows = staging_.upload(rows, stream_.get());
+      evaluate_slice(device_rows, count, workspace, begin);
+      for (std::size_t p = 0; p < count; ++p)
+        log_l[begin + p] = fit_parts(host_chi_squared_[p], imaging_->noise_normalization,
+                                     solutions_[p], false)
+                               .figure_of_merit;
+    }
+  }
+
+  // Steps 1-5 for `count` staged points in replicas [first, first + count);
+  // leaves chi^2 in host_chi_squared_ and the solves in solutions_.
+  void evaluate_slice(const double* device_rows, std::size_t count, const Workspace& workspace,
+                      std::size_t first_replica) const {
+    const cudaStream_t stream = stream_.get();
+    std::byte* replicas = workspace.replica(first_replica);
+    const std::size_t stride = workspace.stride_bytes();
+    const unsigned grid_y = static_cast<unsigned>(count);
+    const std::size_t n = static_cast<std::size_t>(masked_);
+
+    columns_kernel<Real><<<dim3(blocks_for(n + blurring_, kColumnThreads), grid_y), kColumnThreads, 0, stream>>>(
+        device_rows, columns_, replicas, stride);
+    NSLAB_CUDA_CHECK_LAUNCH();
+    if (separable_) {
+      const std::size_t pass = static_cast<std::size_t>(psf_.pass_rows) * psf_.pass_cols * kColumns;
+      psf_row_pass_kernel<Real><<<dim3(blocks_for(pass, kPsfThreads), grid_y), kPsfThreads, 0, stream>>>(
+          psf_, replicas, stride, 0, offset_pass_);
+      NSLAB_CUDA_CHECK_LAUNCH();
+      psf_column_pass_kernel<Real><<<dim3(blocks_for(n * kColumns, kPsfThreads), grid_y), kPsfThreads, 0, stream>>>(
+          psf_, replicas, stride, offset_pass_, offset_blurred_);
+      NSLAB_CUDA_CHECK_LAUNCH();
+    } else {
+      psf_direct_kernel<Real><<<dim3(blocks_for(n * kColumns, kPsfThreads), grid_y), kPsfThreads, 0, stream>>>(
+          psf_, replicas, stride, 0, offset_blurred_);
+      NSLAB_CUDA_CHECK_LAUNCH();
+    }
+    for (std::size_t r = 0; r < count; ++r) {
+      std::byte* replica = replicas + r * stride;
+      NSLAB_CUBLAS_CHECK(blas_gemm_nt(handles_.cublas(), kColumns, masked_,
+                                      reinterpret_cast<const Real*>(replica + offset_blurred_),
+                                      reinterpret_cast<Real*>(replica + offset_curvature_)));
+    }
+    data_vector_partial_kernel<Real><<<dim3(kSlices, grid_y), kColumns * kStripes, 0, stream>>>(
+        masked_, weighted_data_.data(), replicas, stride, offset_blurred_, offset_d_partial_);
+    NSLAB_CUDA_CHECK_LAUNCH();
+    data_vector_final_kernel<<<grid_y, kColumns, 0, stream>>>(replicas, stride, offset_d_partial_, offset_d_);
+    NSLAB_CUDA_CHECK_LAUNCH();
+
+    // Step 4: F and D to the host, the CPU's solve, s back.
+    NSLAB_CUDA_CHECK(cudaMemcpy2DAsync(host_curvature_real_.data(), kColumns * kColumns * sizeof(Real),
+                                       replicas + offset_curvature_, stride,
+                                       kColumns * kColumns * sizeof(Real), count,
+                                       cudaMemcpyDeviceToHost, stream));
+    NSLAB_CUDA_CHECK(cudaMemcpy2DAsync(host_data_vector_.data(), kColumns * sizeof(double),
+                                       replicas + offset_d_, stride, kColumns * sizeof(double),
+                                       count, cudaMemcpyDeviceToHost, stream));
+    NSLAB_CUDA_CHECK(cudaStreamSynchronize(stream));
+    default_thread_pool().parallel_for(count, [&](std::size_t r) { solve_on_host(r); });
+    NSLAB_CUDA_CHECK(cudaMemcpy2DAsync(replicas + offset_s_, stride, host_solution_.data(),
+                                       kColumns * sizeof(double), kColumns * sizeof(double), count,
+                                       cudaMemcpyHostToDevice, stream));
+
+    chi_squared_partial_kernel<Real><<<dim3(kSlices, grid_y), kChiThreads, 0, stream>>>(
+        masked_, data_over_sigma_.data(), replicas, stride, offset_blurred_, offset_s_,
+        offset_chi_partial_);
+    NSLAB_CUDA_CHECK_LAUNCH();
+    chi_squared_final_kernel<<<blocks_for(count, 128), 128, 0, stream>>>(
+        static_cast<int>(count), replicas, stride, offset_chi_partial_, staging_.log_l());
+    NSLAB_CUDA_CHECK_LAUNCH();
+    NSLAB_CUDA_CHECK(cudaMemcpyAsync(host_chi_squared_.data(), staging_.log_l(), count * sizeof(double),
+                                     cudaMemcpyDeviceToHost, stream));
+    NSLAB_CUDA_CHECK(cudaStreamSynchronize(stream));
+  }
+
+  // solve_inversion on replica r's F (as double, as the CPU casts its float F) and D.
+  void solve_on_host(std::size_t r) const {
+    const std::size_t s2 = static_cast<std::size_t>(kColumns) * kColumns;
+    std::span<double> curvature(host_curvature_.data() + r * s2, s2);
+    const Real* device_f = host_curvature_real_.data() + r * s2;
+    for (std::size_t i = 0; i < s2; ++i) curvature[i] = static_cast<double>(device_f[i]);
+    std::span<double> solution(host_solution_.data() + r * kColumns, kColumns);
+    std::fill(solution.begin(), solution.end(), 0.0);  // a failed solve leaves it untouched
+    ScratchArena scratch(host_scratch_.data() + r * solve_scratch_bytes_, solve_scratch_bytes_);
+    solutions_[r] = solve_inversion(layout_, curvature,
+                                    std::span<const double>(host_data_vector_.data() + r * kColumns, kColumns),
+                                    {}, solution, scratch);
+  }
+
+  std::shared_ptr<const MaskedImaging> imaging_;
+  LazyWorkspaceAllocator workspace_allocator_;
+  CudaStream stream_;
+  DenseSolverHandles handles_;
+  mutable DeviceBatchStaging staging_;
+  LinearParameterLayout layout_;
+  int masked_ = 0, blurring_ = 0;
+  bool separable_ = false;
+  TrackedBuffer<double> sub_y_, sub_x_, weight_, blur_y_, blur_x_;
+  TrackedBuffer<std::uint32_t> sub_begin_;
+  TrackedBuffer<std::int32_t> canvas_, origin_;
+  TrackedBuffer<double> weights_a_, weights_b_;
+  TrackedBuffer<double> inverse_sigma_, weighted_data_, data_over_sigma_;
+  ColumnGeometry columns_{};
+  PsfGeometry psf_{};
+  std::size_t offset_pass_ = 0, offset_blurred_ = 0, offset_curvature_ = 0, offset_d_partial_ = 0,
+              offset_d_ = 0, offset_s_ = 0, offset_chi_partial_ = 0, bytes_per_replica_ = 0;
+  // Host side of the solve (guarded by mutex_).
+  mutable TrackedBuffer<Real> host_curvature_real_;
+  mutable TrackedBuffer<double> host_curvature_, host_data_vector_, host_solution_, host_chi_squared_;
+  mutable TrackedBuffer<std::byte> host_scratch_;
+  std::size_t solve_scratch_bytes_ = 0;
+  mutable std::vector<InversionSolution> solutions_;
+  mutable std::mutex mutex_;
+};
+
+}  // namespace
+
+std::unique_ptr<Likelihood> make_cuda_mge_likelihood(std::shared_ptr<const MaskedImaging> imaging,
+                                                     Precision precision,
+                                                     const std::string& context) {
+  require_cuda_device("imaging/mge with backend=cuda");
+  if (precision == Precision::kFp32)
+    return std::make_unique<CudaMgeLikelihood<float>>(std::move(imaging), context);
+  return std::make_unique<CudaMgeLikelihood<double>>(std::move(imaging), context);
+}
+
+}  // namespace nslab

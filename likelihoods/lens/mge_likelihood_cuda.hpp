@@ -1,0 +1,25 @@
+#pragma once
+// imaging/mge on the device (mge_likelihood.cu). Declared in every build (no
+// CUDA headers here) so cells/ and tests can name it; defined only in CUDA
+// builds, so callers guard their use with NSLAB_WITH_CUDA.
+//
+// The same model, prior and figure of merit as MgeLikelihood<Real>
+// (mge_likelihood.hpp), computed per batch on the device except the 40 x 40
+// positive-only solve, which runs on the host with the CPU's own
+// solve_inversion (see mge_likelihood.cu for why and for the memory layout).
+// `context` names the cell (or test) for the out-of-device-memory message.
+// Construction throws RunError when there is no usable device.
+#include <memory>
+#include <string>
+
+#include "core/precision.hpp"
+#include "likelihoods/lens/masked_imaging.hpp"
+#include "likelihoods/likelihood.hpp"
+
+namespace nslab {
+
+std::unique_ptr<Likelihood> make_cuda_mge_likelihood(std::shared_ptr<const MaskedImaging> imaging,
+                                                     Precision precision,
+                                                     const std::string& context);
+
+}  // namespace nslab

@@ -1,0 +1,235 @@
+// imaging/mge on the device (likelihoods/lens/mge_likelihood.cu) against the
+// CPU likelihood, point by point; batch independence; the memory model
+// (tracked peak = k x bytes_per_replica + fixed); and the per-evaluation time
+// in batches, printed as "[ measured ]" lines for scripts/gpu-check-lens.
+//
+// Datasets: the cells' own simulated ones (cached_simulated_dataset, under
+// $NSLAB_CACHE_DIR when set), made on first use -- under a second on the CPU.
+#include <chrono>
+#include <cmath>
+#include <iostream>
+#include <map>
+
+#include "gpu_test_support.hpp"
+#include "harness/cupti_peak_memory.hpp"
+#include "likelihoods/lens/mge_likelihood.hpp"
+#include "likelihoods/lens/mge_likelihood_cuda.hpp"
+#include "likelihoods/lens/simulator.hpp"
+#include "samplers/nss/nss_sampler.hpp"
+
+namespace nslab {
+namespace {
+
+std::shared_ptr<const MaskedImaging> imaging(const std::string& instrument) {
+  static std::map<std::string, std::shared_ptr<const MaskedImaging>> cache;
+  auto& slot = cache[instrument];
+  if (!slot) {
+    const ImagingInstrument& spec = imaging_instrument(instrument);
+    slot = make_masked_imaging(cached_simulated_dataset(spec), spec.mask_radius);
+  }
+  return slot;
+}
+
+std::unique_ptr<Likelihood> make_cpu_mge(const std::string& instrument, Precision precision) {
+  if (precision == Precision::kFp32) return std::make_unique<MgeLikelihood<float>>(imaging(instrument));
+  return std::make_unique<MgeLikelihood<double>>(imaging(instrument));
+}
+
+std::unique_ptr<Likelihood> make_cuda_mge(const std::string& instrument, Precision precision) {
+  return make_cuda_mge_likelihood(imaging(instrument), precision,
+                                  "test imaging/mge/" + instrument + "/" + to_string(precision));
+}
+
+// Half prior draws (poor fits: chi^2 dominates log L), half near the truth
+// (the solve and the noise normalisation both matter there).
+std::vector<double> mixed_points(const Likelihood& likelihood, std::size_t count, std::uint64_t seed) {
+  std::vector<double> points = gpu_test::prior_draws(likelihood, count, seed);
+  const std::vector<double> truth = mge_truth_parameters();
+  std::mt19937_64 engine(seed + 1);
+  std::normal_distribution<double> jitter(0.0, 0.02);
+  for (std::size_t i = count / 2; i < count; ++i)
+    for (std::size_t k = 0; k < kMgeParameterCount; ++k)
+      points[i * kMgeParameterCount + k] = truth[k] + jitter(engine);
+  return points;
+}
+
+struct MgeCase {
+  const char* instrument;
+  Precision precision;
+  std::size_t points;
+  // Bound on |cuda - cpu| / max(1, |cpu|). fp64: issue 8's 1e-10; the two
+  // differ by exp/atan/atanh ulps, summation orders (GEMM, D, chi^2) and the
+  // separable PSF's factors (~1e-16 for the Gaussian PSF). fp32: both sides
+  // store, blur and multiply the columns in float, F's float sums in
+  // different orders; the bound is set from the CPU's own fp32-vs-fp64
+  // spread on the same kind of points (see the case list).
+  double relative_tolerance;
+};
+
+std::string case_name(const ::testing::TestParamInfo<MgeCase>& info) {
+  return std::string(info.param.instrument) + "_" + to_string(info.param.precision);
+}
+
+class CudaMge : public ::testing::TestWithParam<MgeCase> {};
+
+TEST_P(CudaMge, LogLikelihoodsAgreeWithTheCpuPointByPoint) {
+  NSLAB_SKIP_WITHOUT_CUDA_DEVICE();
+  const MgeCase c = GetParam();
+  const auto cpu = make_cpu_mge(c.instrument, c.precision);
+  const auto cuda = make_cuda_mge(c.instrument, c.precision);
+  ASSERT_EQ(cuda->dim(), cpu->dim());
+  EXPECT_EQ(cuda->parameter_names(), cpu->parameter_names());
+  EXPECT_EQ(cuda->sizes(), cpu->sizes());
+
+  const std::vector<double> points = mixed_points(*cpu, c.points, 20261126);
+  const std::vector<double> expected = gpu_test::evaluate_in_batches(*cpu, points);
+  const std::vector<double> actual = gpu_test::evaluate_in_batches(*cuda, points);
+  double worst = 0.0;
+  std::size_t worst_point = 0;
+  for (std::size_t i = 0; i < c.points; ++i) {
+    ASSERT_TRUE(std::isfinite(expected[i])) << "point " << i;
+    const double relative = std::abs(actual[i] - expected[i]) / std::max(1.0, std::abs(expected[i]));
+    if (relative > worst) worst = relative, worst_point = i;
+    EXPECT_LE(relative, c.relative_tolerance)
+        << "point " << i << ": cpu " << expected[i] << " cuda " << actual[i];
+  }
+  // The parts at the truth, from the device path, against the CPU's.
+  const auto cpu_parts = cpu->evaluation_parts(mge_truth_parameters());
+  const auto cuda_parts = cuda->evaluation_parts(mge_truth_parameters());
+  for (const char* part : {"chi_squared", "noise_normalization", "log_likelihood"})
+    EXPECT_LE(std::abs(cuda_parts.at(part) - cpu_parts.at(part)),
+              c.relative_tolerance * std::max(1.0, std::abs(cpu_parts.at(part))))
+        << part << ": cpu " << cpu_parts.at(part) << " cuda " << cuda_parts.at(part);
+  std::cout.precision(17);
+  std::cout << "[ measured ] imaging/mge/" << case_name({c, 0}) << ": worst relative difference "
+            << worst << " (point " << worst_point << ": cpu " << expected[worst_point] << ", cuda "
+            << actual[worst_point] << ") over " << c.points << " points (bound "
+            << c.relative_tolerance << "); truth chi^2 cpu " << cpu_parts.at("chi_squared")
+            << " cuda " << cuda_parts.at("chi_squared") << "\n";
+}
+
+// A point's value does not depend on its batch: all at once, one at a time
+// and in batches of 7 give the same bits.
+TEST_P(CudaMge, DeviceValuesDoNotDependOnTheBatch) {
+  NSLAB_SKIP_WITHOUT_CUDA_DEVICE();
+  const MgeCase c = GetParam();
+  const auto cuda = make_cuda_mge(c.instrument, c.precision);
+  const std::vector<double> points = mixed_points(*cuda, std::min<std::size_t>(c.points, 24), 7);
+  const std::vector<double> together = gpu_test::evaluate_in_batches(*cuda, points);
+  EXPECT_EQ(gpu_test::evaluate_in_batches(*cuda, points, 1), together);
+  EXPECT_EQ(gpu_test::evaluate_in_batches(*cuda, points, 7), together);
+}
+
+// fp32 bounds: the CPU's fp32 log L differs from its fp64 one on these points
+// by up to the spread measured on the CPU (printed by
+// CpuSinglePrecisionSpread below); the device's fp32 differs from the CPU's
+// fp32 by reordering the same float sums, so the CPU spread is the scale.
+INSTANTIATE_TEST_SUITE_P(Instruments, CudaMge,
+                         ::testing::Values(MgeCase{"ci", Precision::kFp64, 64, 1e-10},
+                                           MgeCase{"hst", Precision::kFp64, 16, 1e-10},
+                                           MgeCase{"ci", Precision::kFp32, 64, 1e-4},
+                                           MgeCase{"hst", Precision::kFp32, 16, 1e-4}),
+                         case_name);
+
+// The CPU's fp32-vs-fp64 spread on the agreement test's points: the scale of
+// the fp32 bound above (runs without a device too).
+TEST(CudaMgeBounds, CpuSinglePrecisionSpread) {
+  for (const char* instrument : {"ci"}) {
+    const auto fp64 = make_cpu_mge(instrument, Precision::kFp64);
+    const auto fp32 = make_cpu_mge(instrument, Precision::kFp32);
+    const std::vector<double> points = mixed_points(*fp64, 64, 20261126);
+    const std::vector<double> a = gpu_test::evaluate_in_batches(*fp64, points);
+    const std::vector<double> b = gpu_test::evaluate_in_batches(*fp32, points);
+    double worst = 0.0;
+    for (std::size_t i = 0; i < a.size(); ++i)
+      worst = std::max(worst, std::abs(a[i] - b[i]) / std::max(1.0, std::abs(a[i])));
+    std::cout << "[ measured ] imaging/mge/" << instrument
+              << " CPU fp32 vs fp64: worst relative difference " << worst << " over 64 points\n";
+    EXPECT_LT(worst, 1e-3);
+  }
+}
+
+// Tracked peak of an init-only NSS run with batches k wide = k x
+// bytes_per_replica + the fixed overhead, exactly; CUPTI's peak printed beside.
+TEST(CudaMgeMemory, HstPeakIsLinearInChunkSize) {
+  NSLAB_SKIP_WITHOUT_CUDA_DEVICE();
+  imaging("hst");  // the dataset lives on the host; build it outside the window
+  std::size_t first_fixed = 0, first_extra = 0;
+  for (std::size_t k : {1, 8, 32}) {
+    MemoryMeter& meter = device_memory_meter();
+    const std::size_t before = meter.current_bytes();
+    DevicePeakMonitor monitor(true);
+    const auto likelihood = make_cuda_mge("hst", Precision::kFp64);
+    const std::size_t fixed = meter.current_bytes() - before;
+    meter.reset_peak();
+    monitor.begin_window();
+    NssSettings settings;
+    settings.n_live = 64;
+    settings.num_delete = 32;
+    settings.chunk_size = k;
+    settings.max_evals = settings.n_live;
+    const SamplerResult result = NssSampler(*likelihood, settings).run();
+    EXPECT_EQ(result.counters.largest_batch, k);
+    const std::size_t tracked = meter.peak_bytes() - before;
+    const DevicePeak cupti = monitor.finish(tracked);
+    std::cout << "[ measured ] imaging/mge/hst/fp64 k=" << k << ": bytes_per_replica "
+              << likelihood->bytes_per_replica() << ", fixed " << fixed << ", tracked peak "
+              << tracked << ", CUPTI peak " << cupti.bytes << " (" << cupti.source
+              << (cupti.note.empty() ? "" : ": " + cupti.note) << ")\n";
+    EXPECT_EQ(tracked, k * likelihood->bytes_per_replica() + fixed) << "k = " << k;
+    if (k == 1) first_fixed = fixed;
+    EXPECT_EQ(fixed, first_fixed) << "the fixed overhead must not grow with k";
+    if (cupti.source == "cupti" && cupti.bytes >= tracked) {
+      const std::size_t extra = cupti.bytes - tracked;
+      if (k == 1) first_extra = extra;
+      EXPECT_LE(extra > first_extra ? extra - first_extra : first_extra - extra, 2u << 20)
+          << "k = " << k << ": CUPTI's untracked bytes change with k";
+    }
+  }
+}
+
+// ms per evaluation in batches (the likelihood alone, as nslab bench times
+// the CPU's): issue 8's goal is <= 0.1 ms on an H100 for hst.
+TEST(CudaMgeTiming, HstBatches) {
+  NSLAB_SKIP_WITHOUT_CUDA_DEVICE();
+  for (Precision precision : {Precision::kFp64, Precision::kFp32}) {
+    const auto cuda = make_cuda_mge("hst", precision);
+    Workspace workspace(cuda->workspace_allocator());
+    for (std::size_t k : {1, 16, 64, 256}) {
+      const std::vector<double> points = mixed_points(*cuda, k, 11);
+      std::vector<double> log_l(k);
+      cuda->evaluate(points, log_l, workspace);  // warm-up: workspace, cuBLAS kernels
+      const int repeats = k >= 64 ? 5 : 20;
+      const auto t0 = std::chrono::steady_clock::now();
+      for (int r = 0; r < repeats; ++r) cuda->evaluate(points, log_l, workspace);
+      const double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+      std::cout << "[ measured ] imaging/mge/hst/" << to_string(precision) << " cuda k=" << k << ": "
+                << ms / (repeats * k) << " ms/eval (" << repeats << " batches)\n";
+    }
+    // The CPU beside it, one batch of 64 on this machine's thread pool.
+    const auto cpu = make_cpu_mge("hst", precision);
+    const std::vector<double> points = mixed_points(*cpu, 64, 11);
+    std::vector<double> log_l(64);
+    Workspace host_workspace;
+    cpu->evaluate(points, log_l, host_workspace);
+    const auto t0 = std::chrono::steady_clock::now();
+    cpu->evaluate(points, log_l, host_workspace);
+    const double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+    std::cout << "[ measured ] imaging/mge/hst/" << to_string(precision) << " cpu k=64: " << ms / 64
+              << " ms/eval\n";
+  }
+}
+
+TEST(CudaMgeWithoutDevice, ConstructionSaysThereIsNoDevice) {
+  std::string reason;
+  if (cuda_device_count(&reason) > 0) GTEST_SKIP() << "a CUDA device is present";
+  try {
+    make_cuda_mge("ci", Precision::kFp64);
+    FAIL() << "expected RunError";
+  } catch (const RunError& error) {
+    EXPECT_NE(std::string(error.what()).find("needs a CUDA device"), std::string::npos) << error.what();
+  }
+}
+
+}  // namespace
+}  // namespace nslab
