@@ -53,57 +53,66 @@ TEST(MemoryGate, PerReplicaPeaksStayWithinBudgetAndScaleWithK) {
   std::vector<GateRow> rows;
   for (const auto& family : likelihood_families()) {
     const std::string instrument = smallest_instrument(family);
-    const std::string key = family.name + "/" + instrument + "/fp64";
-    // Direct check: an evaluation really takes the bytes it declares.
-    {
+    // Pixelized families are gated in both formulations: their per-replica
+    // memory differs by design (dense forms M and B, sparse never forms B).
+    std::vector<std::string> inversions = {""};
+    if (family.defaults.count("inversion") && family.pixelized) inversions = {"dense", "sparse"};
+    for (const std::string& inversion : inversions) {
+      std::map<std::string, std::string> variant;
+      if (!inversion.empty()) variant["inversion"] = inversion;
+      const std::string key =
+          family.name + "/" + instrument + "/fp64" + (inversion.empty() ? "" : "/" + inversion);
       const auto slash = family.name.find('/');
-      const CellId probe{"nss", family.name.substr(0, slash), family.name.substr(slash + 1), instrument,
-                         Precision::kFp64};
-      const auto likelihood = family.make(probe, resolve_settings(probe, {}));
-      std::vector<double> point(likelihood->dim()), half(likelihood->dim(), 0.5), log_l(1);
-      likelihood->prior().from_unit(half, point);
-      Workspace workspace(likelihood->workspace_allocator());
-      likelihood->evaluate(point, log_l, workspace);
-      if (const auto* pointwise = dynamic_cast<const PointwiseLikelihood*>(likelihood.get()))
-        EXPECT_EQ(pointwise->scratch_high_water_bytes(), likelihood->bytes_per_replica())
-            << key << " declares memory it does not use";
-    }
-    if (!budgets.contains(key)) {
-      ADD_FAILURE() << "no memory budget for " << key << " in " << kBudgetFile
-                    << ": add its bytes_per_replica there";
-      continue;
-    }
-    const double budget = budgets[key]["bytes_per_replica"].get<double>();
-    for (const auto& sampler : sampler_kinds()) {
-      const auto slash = family.name.find('/');
-      const CellId cell{sampler.name, family.name.substr(0, slash), family.name.substr(slash + 1),
-                        instrument, Precision::kFp64};
-      GateRow row{cell.str(), budget};
-      double* peaks[] = {&row.peak_1, &row.peak_2, &row.peak_4};
-      std::size_t k = 1;
-      for (double* peak : peaks) {
-        RunOptions options;
-        options.overrides = short_run(sampler, k);
-        const json result = run_cell(cell, options);
-        *peak = result["memory"]["peak_tracked_bytes"].get<double>() -
-                result["memory"]["fixed_overhead_bytes"].get<double>();
-        EXPECT_EQ(result["performance"]["largest_batch"].get<std::size_t>(), k) << cell.str();
-        k *= 2;
+      // Direct check: an evaluation really takes the bytes it declares.
+      {
+        const CellId probe{"nss", family.name.substr(0, slash), family.name.substr(slash + 1),
+                           instrument, Precision::kFp64};
+        const auto likelihood = family.make(probe, resolve_settings(probe, variant));
+        std::vector<double> point(likelihood->dim()), half(likelihood->dim(), 0.5), log_l(1);
+        likelihood->prior().from_unit(half, point);
+        Workspace workspace(likelihood->workspace_allocator());
+        likelihood->evaluate(point, log_l, workspace);
+        if (const auto* pointwise = dynamic_cast<const PointwiseLikelihood*>(likelihood.get()))
+          EXPECT_EQ(pointwise->scratch_high_water_bytes(), likelihood->bytes_per_replica())
+              << key << " declares memory it does not use";
       }
-      row.measured = row.peak_2 - row.peak_1;
-      EXPECT_LE(row.measured, (1 + kTolerance) * budget)
-          << cell.str() << ": " << row.measured << " bytes per replica, budget " << budget;
-      EXPECT_NEAR(row.peak_4 - row.peak_2, 2 * row.measured, kTolerance * row.measured + 1)
-          << cell.str() << ": peak does not scale linearly with " << sampler.batch_key;
-      EXPECT_NEAR(row.peak_1, row.measured, kTolerance * row.measured + 1)
-          << cell.str() << ": peak at k=1 has a per-run overhead beyond the fixed data";
-      rows.push_back(row);
+      if (!budgets.contains(key)) {
+        ADD_FAILURE() << "no memory budget for " << key << " in " << kBudgetFile
+                      << ": add its bytes_per_replica there";
+        continue;
+      }
+      const double budget = budgets[key]["bytes_per_replica"].get<double>();
+      for (const auto& sampler : sampler_kinds()) {
+        const CellId cell{sampler.name, family.name.substr(0, slash), family.name.substr(slash + 1),
+                          instrument, Precision::kFp64};
+        GateRow row{cell.str() + (inversion.empty() ? "" : " " + inversion), budget};
+        double* peaks[] = {&row.peak_1, &row.peak_2, &row.peak_4};
+        std::size_t k = 1;
+        for (double* peak : peaks) {
+          RunOptions options;
+          options.overrides = short_run(sampler, k);
+          for (const auto& [name, value] : variant) options.overrides[name] = value;
+          const json result = run_cell(cell, options);
+          *peak = result["memory"]["peak_tracked_bytes"].get<double>() -
+                  result["memory"]["fixed_overhead_bytes"].get<double>();
+          EXPECT_EQ(result["performance"]["largest_batch"].get<std::size_t>(), k) << row.cell;
+          k *= 2;
+        }
+        row.measured = row.peak_2 - row.peak_1;
+        EXPECT_LE(row.measured, (1 + kTolerance) * budget)
+            << row.cell << ": " << row.measured << " bytes per replica, budget " << budget;
+        EXPECT_NEAR(row.peak_4 - row.peak_2, 2 * row.measured, kTolerance * row.measured + 1)
+            << row.cell << ": peak does not scale linearly with " << sampler.batch_key;
+        EXPECT_NEAR(row.peak_1, row.measured, kTolerance * row.measured + 1)
+            << row.cell << ": peak at k=1 has a per-run overhead beyond the fixed data";
+        rows.push_back(row);
+      }
     }
   }
-  std::printf("\n%-44s %14s %14s %14s %14s %14s\n", "cell", "budget/replica", "measured", "peak k=1",
+  std::printf("\n%-52s %14s %14s %14s %14s %14s\n", "cell", "budget/replica", "measured", "peak k=1",
               "peak k=2", "peak k=4");
   for (const auto& row : rows)
-    std::printf("%-44s %14.0f %14.0f %14.0f %14.0f %14.0f\n", row.cell.c_str(), row.budget,
+    std::printf("%-52s %14.0f %14.0f %14.0f %14.0f %14.0f\n", row.cell.c_str(), row.budget,
                 row.measured, row.peak_1, row.peak_2, row.peak_4);
 }
 
