@@ -49,15 +49,28 @@ void expect_parity(const std::string& reference_name,
     // PyAutoLens as here), so that point is held to 1e-4 only.
     const double relative = label == "prior_median" ? 1e-4 : 1e-8;
     const double scale = std::abs(expected);
-    EXPECT_NEAR(parts.figure_of_merit, expected, relative * scale) << label;
+    // H = c^2 (...) + 1e-8 I has the constant source as a null vector of its
+    // first term, so its smallest eigenvalue is the 1e-8 ridge. Once the
+    // rounding of the largest (~8 c^2 eps) exceeds that ridge (c >~ 3e3),
+    // ln det H is rounding noise in any implementation (PyAutoLens's numpy
+    // Cholesky then sometimes refuses H outright); there its value is not
+    // compared and the evidence is compared with PyAutoLens's ln det H.
+    const double coefficient = point["parameters"].back().get<double>();
+    const bool ridge_resolved = 8.0 * coefficient * coefficient * 2.2e-16 < 1e-8;
+    const double expected_log_det_h = point["log_det_regularization_matrix_term"].get<double>();
+    const double comparable = ridge_resolved
+                                  ? parts.figure_of_merit
+                                  : parts.figure_of_merit +
+                                        0.5 * (expected_log_det_h - parts.log_det_regularization);
+    EXPECT_NEAR(comparable, expected, relative * scale) << label;
     if (label == "prior_median") continue;
     EXPECT_NEAR(parts.chi_squared, point["chi_squared"].get<double>(), 10 * relative * scale) << label;
     EXPECT_NEAR(parts.regularization_term, point["regularization_term"].get<double>(),
                 10 * relative * scale) << label;
     EXPECT_NEAR(parts.log_det_curvature_reg, point["log_det_curvature_reg_matrix_term"].get<double>(),
                 10 * relative * scale) << label;
-    EXPECT_NEAR(parts.log_det_regularization, point["log_det_regularization_matrix_term"].get<double>(),
-                10 * relative * scale) << label;
+    if (ridge_resolved)
+      EXPECT_NEAR(parts.log_det_regularization, expected_log_det_h, 10 * relative * scale) << label;
     EXPECT_NEAR(parts.noise_normalization, point["noise_normalization"].get<double>(), 1e-9 * scale)
         << label;
   }
