@@ -10,6 +10,8 @@
 // `context` names the cell (or test) for the out-of-device-memory message.
 // Construction throws RunError when there is no usable device.
 #include <memory>
+#include <span>
+#include <vector>
 #include <string>
 
 #include "core/precision.hpp"
@@ -21,5 +23,15 @@ namespace nslab {
 std::unique_ptr<Likelihood> make_cuda_mge_likelihood(std::shared_ptr<const MaskedImaging> imaging,
                                                      Precision precision,
                                                      const std::string& context);
+
+// The device likelihood's steps for each point run on the host instead: the
+// kernels' own per-thread functions, thread decomposition, replica layout and
+// reduction trees, with a plain loop in place of cuBLAS's F and the host's
+// exp/atan/atanh. No device needed: it is how the index arithmetic, the
+// layout and the reductions are checked against MgeLikelihood on a CPU-only
+// machine. bytes_per_replica (optional): the device likelihood's.
+std::vector<double> emulate_cuda_mge_on_host(const MaskedImaging& imaging, Precision precision,
+                                             std::span<const double> points,
+                                             std::size_t* bytes_per_replica = nullptr);
 
 }  // namespace nslab

@@ -134,18 +134,54 @@ INSTANTIATE_TEST_SUITE_P(Instruments, CudaMge,
 // The CPU's fp32-vs-fp64 spread on the agreement test's points: the scale of
 // the fp32 bound above (runs without a device too).
 TEST(CudaMgeBounds, CpuSinglePrecisionSpread) {
-  for (const char* instrument : {"ci"}) {
+  for (const char* instrument : {"ci", "hst"}) {
+    const std::size_t count = std::string(instrument) == "ci" ? 64 : 16;  // as the device cases
     const auto fp64 = make_cpu_mge(instrument, Precision::kFp64);
     const auto fp32 = make_cpu_mge(instrument, Precision::kFp32);
-    const std::vector<double> points = mixed_points(*fp64, 64, 20261126);
+    const std::vector<double> points = mixed_points(*fp64, count, 20261126);
     const std::vector<double> a = gpu_test::evaluate_in_batches(*fp64, points);
     const std::vector<double> b = gpu_test::evaluate_in_batches(*fp32, points);
     double worst = 0.0;
     for (std::size_t i = 0; i < a.size(); ++i)
       worst = std::max(worst, std::abs(a[i] - b[i]) / std::max(1.0, std::abs(a[i])));
     std::cout << "[ measured ] imaging/mge/" << instrument
-              << " CPU fp32 vs fp64: worst relative difference " << worst << " over 64 points\n";
+              << " CPU fp32 vs fp64: worst relative difference " << worst << " over " << count
+              << " points\n";
     EXPECT_LT(worst, 1e-3);
+  }
+}
+
+// Without a device: the kernels' per-thread code, replica layout and
+// reduction trees, run on the host (emulate_cuda_mge_on_host), against the
+// CPU likelihood. This is what a CPU-only machine can check of the device
+// path; what it cannot (launch shapes, shared-memory tiles, copies, cuBLAS's
+// arguments) the device tests above check.
+TEST(CudaMgeHostEmulation, AgreesWithTheCpuLikelihood) {
+  struct Case {
+    const char* instrument;
+    Precision precision;
+    std::size_t points;
+    double bound;
+  };
+  for (const Case c : {Case{"ci", Precision::kFp64, 32, 1e-10}, Case{"hst", Precision::kFp64, 4, 1e-10},
+                       Case{"ci", Precision::kFp32, 32, 1e-4}, Case{"hst", Precision::kFp32, 4, 1e-4}}) {
+    const auto cpu = make_cpu_mge(c.instrument, c.precision);
+    const std::vector<double> points = mixed_points(*cpu, c.points, 20261126);
+    const std::vector<double> expected = gpu_test::evaluate_in_batches(*cpu, points);
+    std::size_t bytes = 0;
+    const std::vector<double> actual = emulate_cuda_mge_on_host(*imaging(c.instrument), c.precision, points, &bytes);
+    double worst = 0.0;
+    for (std::size_t i = 0; i < c.points; ++i) {
+      ASSERT_TRUE(std::isfinite(expected[i])) << "point " << i;
+      const double relative = std::abs(actual[i] - expected[i]) / std::max(1.0, std::abs(expected[i]));
+      worst = std::max(worst, relative);
+      EXPECT_LE(relative, c.bound) << c.instrument << " point " << i << ": cpu " << expected[i]
+                                   << " emulated " << actual[i];
+    }
+    std::cout << "[ measured ] imaging/mge/" << c.instrument << "/" << to_string(c.precision)
+              << " host emulation of the device path vs CPU: worst relative difference " << worst
+              << " over " << c.points << " points; device bytes_per_replica " << bytes
+              << " (CPU's " << cpu->bytes_per_replica() << ")\n";
   }
 }
 
