@@ -23,9 +23,8 @@ std::size_t count_or_auto(const Settings& settings, const std::string& key) {
 NautilusSettings nautilus_settings_from(const Settings& settings) {
   NautilusSettings nautilus;
   nautilus.n_live = settings.count("n_live");
-  if (settings.text("n_batch") == "auto")
-    throw UsageError("n_batch=auto needs the memory model, which this build does not resolve yet; "
-                     "give n_batch as a number (e.g. n_batch=100)");
+  if (settings.text("n_batch") == "auto")  // run_cell resolves it through the memory model first
+    throw UsageError("n_batch=auto must be resolved before the sampler is built");
   nautilus.n_batch = settings.count("n_batch");
   nautilus.n_update = count_or_auto(settings, "n_update");
   nautilus.n_like_new_bound = count_or_auto(settings, "n_like_new_bound");
@@ -47,6 +46,9 @@ SamplerKind nautilus_sampler_kind() {
   SamplerKind kind;
   kind.name = "nautilus";
   kind.batch_key = "n_batch";
+  // n_batch=auto: as many as fit, but never more than nautilus's default 100
+  // (larger batches change the run, and give the bounds fewer updates).
+  kind.largest_useful_batch = [](const Settings&) { return std::size_t{100}; };
   kind.defaults = [](const CellId&, const LikelihoodFamily& family) {
     return std::map<std::string, std::string>{
         {"n_live", family.pixelized ? "150" : "200"},
