@@ -43,6 +43,8 @@ class Likelihood {
   virtual std::map<std::string, double> evaluation_parts(std::span<const double>) const {
     return {};
   }
+  // The parameters the data were made from, where known (`nslab eval --at truth`).
+  virtual std::optional<std::vector<double>> truth_parameters() const { return std::nullopt; }
   // Sizes worth printing beside a value (masked pixels, source pixels, ...).
   virtual std::map<std::string, double> sizes() const { return {}; }
 

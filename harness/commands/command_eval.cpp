@@ -24,6 +24,10 @@ std::vector<double> point_at(const Likelihood& likelihood, const std::string& at
     likelihood.prior().from_unit(half, point);
     return point;
   }
+  if (at == "truth") {
+    if (auto truth = likelihood.truth_parameters()) return *truth;
+    throw UsageError("--at truth: this likelihood has no known truth (use prior-median or values)");
+  }
   std::stringstream stream(at);
   std::size_t i = 0;
   for (std::string item; std::getline(stream, item, ',');) {

@@ -40,6 +40,7 @@ class MgeLikelihood final : public PointwiseLikelihood {
   std::size_t bytes_per_replica() const override;
   std::map<std::string, double> evaluation_parts(std::span<const double> theta) const override;
   std::map<std::string, double> sizes() const override;
+  std::optional<std::vector<double>> truth_parameters() const override { return mge_truth_parameters(); }
 
   // The whole fit at one point; takes exactly bytes_per_replica() from scratch.
   FitParts fit(std::span<const double> theta, ScratchArena& scratch) const;

@@ -68,6 +68,7 @@ class MappingLikelihood final : public PointwiseLikelihood {
   explicit MappingLikelihood(const std::string& instrument);
   std::size_t bytes_per_replica() const override;
   const MappingProblem& problem() const { return problem_; }
+  std::optional<std::vector<double>> truth_parameters() const override { return problem_.truth; }
 
  private:
   double log_likelihood(std::span<const double> theta, ScratchArena& scratch) const override;
