@@ -11,9 +11,13 @@
 //     column pass read back at the masked pixels; otherwise the direct 21 x 21
 //     sum. Each output is then scaled by 1/sigma, as dense_normal_equations
 //     scales the CPU's columns in place: B~ = blurred / sigma.
-//  3. F = B~^T B~ by one cuBLAS GEMM per replica (Real, as the CPU's Eigen
-//     product), D = B~^T (d / sigma) by a hand kernel accumulating in double
-//     (the CPU's mixed-precision recipe: D is double even for fp32).
+//  3. F = B~^T B~ (its 820 lower entries, in Real as the CPU's Eigen product)
+//     and D = B~^T (d / sigma) (in double even for fp32: the CPU's
+//     mixed-precision recipe), each as kSlices partial sums over fixed pixel
+//     slices, then the slices summed in order. A hand kernel, not cuBLAS: a
+//     40 x 40 x 15,361 product per replica is one tiny GEMM per call, while
+//     (slices x replicas) blocks fill the GPU, and the summation order is
+//     fixed by construction.
 //  4. F and D go to the host, where the CPU's own solve_inversion (1e-3 on
 //     the diagonal, FNNLS) runs per replica on the thread pool -- the same
 //     code as the CPU likelihood, so only F and D's rounding differ. The
@@ -29,26 +33,25 @@
 // Batch independence (architecture.md): every kernel computes a replica with
 // the same threads and the same fixed-order reductions whatever the batch
 // (grid.y only picks the replica); reductions over pixels use a fixed number
-// of slices (kSlices), not one that depends on the grid; cuBLAS is called once
-// per replica with one shape, so its kernel choice cannot depend on the batch
-// (the strided-batched routines' can), and its atomics are disallowed.
+// of slices (kSlices), not one that depends on the grid; no atomics.
 //
 // Rounding: the CPU build (x86-64, no FMA, ISO contraction off) rounds every
 // multiply and add on its own; so do these kernels (__d*_rn / __f*_rn), so the
 // differences left are exp/atan/atanh (CUDA's are within 1-2 ulp, not
-// correctly rounded), the GEMM's and the reductions' summation orders, and
-// the separable PSF factors (below).
+// correctly rounded), the summation orders of F, D and chi^2, and the
+// separable PSF factors (below).
 //
 // Per-replica device memory (bytes_per_replica, exact; the workspace stride):
 //   columns  (N + N_blur) x 40 Real        unblurred, pixel-major as the CPU's
 //   pass     rows_pass x cols_pass x 40 Real  row pass (separable PSF only)
 //   blurred  N x 40 Real                   B~ (blurred, then / sigma)
-//   F        40 x 40 Real
+//   F partials kSlices x 820 Real, F 40 x 40 Real (column-major, symmetric)
 //   D partials kSlices x 40 double, D 40 double, s 40 double,
 //   chi^2 partials kSlices double
 // Fixed device overhead (tracked, allocated at construction): the grids,
-// PSF tables and index canvas, 1/sigma, d/sigma^2 and d/sigma, the staging
-// buffers and cuBLAS's 32 MiB workspace (+ a cuSOLVER handle's, untracked).
+// PSF tables and index canvas, 1/sigma, d x (1/sigma) for D and d / sigma for
+// chi^2 (as the CPU forms each), and the staging buffers. No library
+// workspaces.
 // Host memory for the solve (F, D, s and FNNLS scratch per staged point) is
 // host fixed overhead, not device memory.
 #include <algorithm>
@@ -62,7 +65,6 @@
 #include "core/cuda/cuda_check.hpp"
 #include "core/error.hpp"
 #include "core/thread_pool.hpp"
-#include "likelihoods/cuda/dense_linear_algebra.cuh"
 #include "likelihoods/cuda/device_batch.cuh"
 #include "likelihoods/lens/inversion.hpp"
 #include "likelihoods/lens/lens_parameters.hpp"
@@ -79,6 +81,9 @@ constexpr int kColumnThreads = 64;
 constexpr int kPsfThreads = 256;
 constexpr int kStripes = 8;                     // D kernel: 40 columns x 8 stripes
 constexpr int kChiThreads = 256;
+constexpr int kLowerEntries = kColumns * (kColumns + 1) / 2;  // 820: F's i >= j entries
+constexpr int kCurvatureThreads = 256;
+constexpr int kEntriesPerThread = (kLowerEntries + kCurvatureThreads - 1) / kCurvatureThreads;
 constexpr std::size_t kStagingCapacity = 256;   // points per device slice
 
 // A point's staged row: the profiles' constants, computed on the host with
@@ -347,6 +352,73 @@ __host__ __device__ __forceinline__ void slice_range(int slice, int pixels, int&
   end = begin + per_slice < pixels ? begin + per_slice : pixels;
 }
 
+// Step 3, F: thread t's entries e = t, t + 256, ... (< 820) of F's lower
+// triangle (row-by-row: e = i (i + 1) / 2 + j, j <= i), each summed over the
+// slice's pixels in order.
+__host__ __device__ __forceinline__ void lower_entry(int e, int& i, int& j) {
+  i = 0;
+  while ((i + 1) * (i + 2) / 2 <= e) ++i;
+  j = e - i * (i + 1) / 2;
+}
+
+template <class Real>
+__host__ __device__ void curvature_slice_entries(int pixels, const Real* blurred, int slice, int t,
+                                                 Real* sums) {
+  int rows[kEntriesPerThread], cols[kEntriesPerThread];
+#pragma unroll
+  for (int m = 0; m < kEntriesPerThread; ++m) {
+    const int e = t + m * kCurvatureThreads;
+    if (e < kLowerEntries) lower_entry(e, rows[m], cols[m]);
+    else rows[m] = cols[m] = 0;  // computed, never stored
+    sums[m] = 0;
+  }
+  int begin, end;
+  slice_range(slice, pixels, begin, end);
+  for (int p = begin; p < end; ++p) {
+    const Real* row = blurred + static_cast<std::size_t>(p) * kColumns;
+#pragma unroll
+    for (int m = 0; m < kEntriesPerThread; ++m) sums[m] = add(sums[m], mul(row[rows[m]], row[cols[m]]));
+  }
+}
+
+template <class Real>
+__global__ void __launch_bounds__(kCurvatureThreads)
+    curvature_partial_kernel(int pixels, std::byte* replicas, std::size_t stride,
+                             std::size_t blurred_offset, std::size_t partial_offset) {
+  std::byte* replica = replicas + blockIdx.y * stride;
+  Real sums[kEntriesPerThread];
+  curvature_slice_entries<Real>(pixels, reinterpret_cast<const Real*>(replica + blurred_offset),
+                                blockIdx.x, threadIdx.x, sums);
+  Real* partial = reinterpret_cast<Real*>(replica + partial_offset) +
+                  static_cast<std::size_t>(blockIdx.x) * kLowerEntries;
+#pragma unroll
+  for (int m = 0; m < kEntriesPerThread; ++m) {
+    const int e = threadIdx.x + m * kCurvatureThreads;
+    if (e < kLowerEntries) partial[e] = sums[m];
+  }
+}
+
+// F(i, j) = F(j, i) = the slices' partial sums of entry e, in slice order.
+template <class Real>
+__host__ __device__ void curvature_final_entry(const Real* partial, int e, Real* curvature) {
+  Real total = 0;
+  for (int s = 0; s < kSlices; ++s) total = add(total, partial[static_cast<std::size_t>(s) * kLowerEntries + e]);
+  int i, j;
+  lower_entry(e, i, j);
+  curvature[i + j * kColumns] = total;
+  curvature[j + i * kColumns] = total;
+}
+
+template <class Real>
+__global__ void curvature_final_kernel(std::byte* replicas, std::size_t stride,
+                                       std::size_t partial_offset, std::size_t curvature_offset) {
+  const int e = blockIdx.x * blockDim.x + threadIdx.x;
+  if (e >= kLowerEntries) return;
+  std::byte* replica = replicas + blockIdx.y * stride;
+  curvature_final_entry<Real>(reinterpret_cast<const Real*>(replica + partial_offset), e,
+                              reinterpret_cast<Real*>(replica + curvature_offset));
+}
+
 // Step 3, D: stripe `stripe` of slice `slice`'s sum for column j, as the
 // CPU's dense_normal_equations forms D: (double)B~_ij * (d_i / sigma_i).
 template <class Real>
@@ -467,7 +539,8 @@ struct MgePlan {
   ColumnGeometry columns{};  // pointers filled by whoever holds the arrays
   PsfGeometry psf{};
   // Byte offsets inside a replica region; bytes_per_replica is the region.
-  std::size_t offset_pass = 0, offset_blurred = 0, offset_curvature = 0, offset_d_partial = 0,
+  std::size_t offset_pass = 0, offset_blurred = 0, offset_f_partial = 0, offset_curvature = 0,
+              offset_d_partial = 0,
               offset_d = 0, offset_s = 0, offset_chi_partial = 0, bytes_per_replica = 0;
 
   explicit MgePlan(const MaskedImaging& im) {
@@ -554,7 +627,8 @@ struct MgePlan {
     const std::size_t n = im.masked_pixels(), b = im.blurring_pixels();
     offset_pass = aligned_array_bytes<Real>((n + b) * kColumns);
     offset_blurred = offset_pass + (separable ? aligned_array_bytes<Real>(pass_entries()) : 0);
-    offset_curvature = offset_blurred + aligned_array_bytes<Real>(n * kColumns);
+    offset_f_partial = offset_blurred + aligned_array_bytes<Real>(n * kColumns);
+    offset_curvature = offset_f_partial + aligned_array_bytes<Real>(kSlices * kLowerEntries);
     offset_d_partial = offset_curvature + aligned_array_bytes<Real>(kColumns * kColumns);
     offset_d = offset_d_partial + aligned_array_bytes<double>(kSlices * kColumns);
     offset_s = offset_d + aligned_array_bytes<double>(kColumns);
@@ -590,15 +664,6 @@ InversionSolution solve_on_host(const LinearParameterLayout& layout, const Real*
                          {}, std::span<double>(solution, kColumns), arena);
 }
 
-inline cublasStatus_t blas_gemm_nt(cublasHandle_t h, int m, int k, const double* a, double* c) {
-  const double one = 1.0, zero = 0.0;
-  return cublasDgemm(h, CUBLAS_OP_N, CUBLAS_OP_T, m, m, k, &one, a, m, a, m, &zero, c, m);
-}
-inline cublasStatus_t blas_gemm_nt(cublasHandle_t h, int m, int k, const float* a, float* c) {
-  const float one = 1.0f, zero = 0.0f;
-  return cublasSgemm(h, CUBLAS_OP_N, CUBLAS_OP_T, m, m, k, &one, a, m, a, m, &zero, c, m);
-}
-
 template <class T>
 TrackedBuffer<T> to_device(const std::vector<T>& values, cudaStream_t stream) {
   TrackedBuffer<T> buffer(std::max<std::size_t>(values.size(), 1), device_allocator());
@@ -627,8 +692,8 @@ class CudaMgeLikelihood final : public Likelihood {
  public:
   CudaMgeLikelihood(std::shared_ptr<const MaskedImaging> imaging, const std::string& context)
       : Likelihood(mge_parameter_names(), mge_prior()), imaging_(std::move(imaging)),
-        workspace_allocator_(context), handles_(stream_.get()),
-        staging_(kValuesPerPoint, kStagingCapacity), plan_(*imaging_) {
+        workspace_allocator_(context), staging_(kValuesPerPoint, kStagingCapacity),
+        plan_(*imaging_) {
     const cudaStream_t stream = stream_.get();
     layout_.parameters = kColumns;
     sub_y_ = to_device(plan_.sub_y, stream), sub_x_ = to_device(plan_.sub_x, stream);
@@ -728,12 +793,12 @@ class CudaMgeLikelihood final : public Likelihood {
           p.psf, replicas, stride, 0, p.offset_blurred);
       NSLAB_CUDA_CHECK_LAUNCH();
     }
-    for (std::size_t r = 0; r < count; ++r) {
-      std::byte* replica = replicas + r * stride;
-      NSLAB_CUBLAS_CHECK(blas_gemm_nt(handles_.cublas(), kColumns, p.masked,
-                                      reinterpret_cast<const Real*>(replica + p.offset_blurred),
-                                      reinterpret_cast<Real*>(replica + p.offset_curvature)));
-    }
+    curvature_partial_kernel<Real><<<dim3(kSlices, grid_y), kCurvatureThreads, 0, stream>>>(
+        p.masked, replicas, stride, p.offset_blurred, p.offset_f_partial);
+    NSLAB_CUDA_CHECK_LAUNCH();
+    curvature_final_kernel<Real><<<dim3(blocks_for(kLowerEntries, 256), grid_y), 256, 0, stream>>>(
+        replicas, stride, p.offset_f_partial, p.offset_curvature);
+    NSLAB_CUDA_CHECK_LAUNCH();
     data_vector_partial_kernel<Real><<<dim3(kSlices, grid_y), kColumns * kStripes, 0, stream>>>(
         p.masked, weighted_data_.data(), replicas, stride, p.offset_blurred, p.offset_d_partial);
     NSLAB_CUDA_CHECK_LAUNCH();
@@ -777,7 +842,6 @@ class CudaMgeLikelihood final : public Likelihood {
   std::shared_ptr<const MaskedImaging> imaging_;
   LazyWorkspaceAllocator workspace_allocator_;
   CudaStream stream_;
-  DenseSolverHandles handles_;
   mutable DeviceBatchStaging staging_;
   MgePlan<Real> plan_;  // its geometries point at the device buffers below
   LinearParameterLayout layout_;
@@ -796,8 +860,7 @@ class CudaMgeLikelihood final : public Likelihood {
 };
 
 // Steps 1-5 for one point on the host, replica region and all, with the
-// device's per-thread functions, thread decomposition and reduction trees;
-// F by a plain loop in place of cuBLAS.
+// device's per-thread functions, thread decomposition and reduction trees.
 template <class Real>
 std::vector<double> emulate_on_host(const MaskedImaging& im, std::span<const double> points,
                                     std::size_t* bytes_per_replica) {
@@ -833,13 +896,17 @@ std::vector<double> emulate_on_host(const MaskedImaging& im, std::span<const dou
     } else {
       for (std::size_t idx = 0; idx < n * kColumns; ++idx) blurred[idx] = direct_value<Real>(plan.psf, columns, idx);
     }
-    Real* f = reinterpret_cast<Real*>(region + plan.offset_curvature);
-    for (int i = 0; i < kColumns; ++i)
-      for (int j = 0; j < kColumns; ++j) {
-        Real sum = 0;
-        for (std::size_t q = 0; q < n; ++q) sum += blurred[q * kColumns + i] * blurred[q * kColumns + j];
-        f[i + j * kColumns] = sum;  // column-major, as cuBLAS writes it
+    Real* f_partial = reinterpret_cast<Real*>(region + plan.offset_f_partial);
+    for (int slice = 0; slice < kSlices; ++slice)
+      for (int t = 0; t < kCurvatureThreads; ++t) {
+        Real sums[kEntriesPerThread];
+        curvature_slice_entries<Real>(plan.masked, blurred, slice, t, sums);
+        for (int m = 0; m < kEntriesPerThread; ++m)
+          if (t + m * kCurvatureThreads < kLowerEntries)
+            f_partial[static_cast<std::size_t>(slice) * kLowerEntries + t + m * kCurvatureThreads] = sums[m];
       }
+    Real* f = reinterpret_cast<Real*>(region + plan.offset_curvature);
+    for (int e = 0; e < kLowerEntries; ++e) curvature_final_entry<Real>(f_partial, e, f);
     double* d_partial = reinterpret_cast<double*>(region + plan.offset_d_partial);
     for (int slice = 0; slice < kSlices; ++slice)
       for (int j = 0; j < kColumns; ++j) {

@@ -26,8 +26,7 @@ std::unique_ptr<Likelihood> make_cuda_mge_likelihood(std::shared_ptr<const Maske
 
 // The device likelihood's steps for each point run on the host instead: the
 // kernels' own per-thread functions, thread decomposition, replica layout and
-// reduction trees, with a plain loop in place of cuBLAS's F and the host's
-// exp/atan/atanh. No device needed: it is how the index arithmetic, the
+// reduction trees, with the host's exp/atan/atanh. No device needed: it is how the index arithmetic, the
 // layout and the reductions are checked against MgeLikelihood on a CPU-only
 // machine. bytes_per_replica (optional): the device likelihood's.
 std::vector<double> emulate_cuda_mge_on_host(const MaskedImaging& imaging, Precision precision,
