@@ -1,6 +1,7 @@
 #include "harness/result_reader.hpp"
 
 #include <algorithm>
+#include <cstdio>
 #include <filesystem>
 
 #include "core/atomic_file.hpp"
@@ -108,28 +109,43 @@ ResultRow parse_result(const json& document, const std::string& path) {
 
 std::vector<ResultRow> read_results(const std::vector<std::string>& paths) {
   namespace fs = std::filesystem;
-  std::vector<std::string> files;
+  // Files named on the command line must be result files; files found in a
+  // folder may be other JSON (a peer's calibration, a test log) and are
+  // skipped with a note. Unparsable JSON is refused either way: a result file
+  // truncated by a crash must not silently drop out of a table.
+  struct Candidate {
+    std::string path;
+    bool named;
+  };
+  std::vector<Candidate> files;
   for (const auto& path : paths) {
     if (fs::is_directory(path)) {
+      std::vector<std::string> found;
       for (const auto& entry : fs::recursive_directory_iterator(path))
         if (entry.is_regular_file() && entry.path().extension() == ".json")
-          files.push_back(entry.path().string());
+          found.push_back(entry.path().string());
+      std::sort(found.begin(), found.end());
+      for (auto& file : found) files.push_back({file, false});
     } else if (fs::exists(path)) {
-      files.push_back(path);
+      files.push_back({path, true});
     } else {
       throw UsageError("no such result file or folder: " + path);
     }
   }
-  std::sort(files.begin(), files.end());
   std::vector<ResultRow> rows;
   for (const auto& file : files) {
     json document;
     try {
-      document = json::parse(read_file(file));
+      document = json::parse(read_file(file.path));
     } catch (const json::parse_error& error) {
-      throw UsageError(file + ": not valid JSON (truncated?): " + error.what());
+      throw UsageError(file.path + ": not valid JSON (truncated?): " + error.what());
     }
-    rows.push_back(parse_result(document, file));
+    try {
+      rows.push_back(parse_result(document, file.path));
+    } catch (const UsageError& error) {
+      if (file.named) throw;
+      std::fprintf(stderr, "nslab: skipped %s\n", error.what());
+    }
   }
   return rows;
 }

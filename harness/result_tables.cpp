@@ -80,7 +80,7 @@ std::vector<Table> comparison_tables(const std::vector<ResultRow>& rows) {
         for (const auto& other : members) {
           if (other.sampler == partner && other.device == row.device && other.time_per_eval_ms &&
               *other.time_per_eval_ms > 0) {
-            ratio = fixed(*row.time_per_eval_ms / *other.time_per_eval_ms, 2) + "×";
+            ratio = general(*row.time_per_eval_ms / *other.time_per_eval_ms, 3) + "×";
             break;
           }
         }
