@@ -10,6 +10,7 @@
 #include "core/memory_meter.hpp"
 #include "core/random_stream.hpp"
 #include "harness/run_cell.hpp"
+#include "samplers/nss/nss_sampler.hpp"
 
 namespace nslab {
 namespace {
@@ -73,16 +74,43 @@ void run_likelihood_benchmark(benchmark::State& state, const CellId& cell, std::
   state.counters["bytes_per_replica"] = static_cast<double>(likelihood->bytes_per_replica());
 }
 
+// One NSS outer step (num_delete chains of num_inner_steps slice steps) with
+// chunk_size k: the sampler's unit of work, timed against k.
+void run_nss_step_benchmark(benchmark::State& state, const CellId& cell, std::size_t k) {
+  const Settings settings = resolve_settings(cell, {});
+  const auto likelihood = likelihood_family(cell.family()).make(cell, settings);
+  NssSettings nss;
+  nss.n_live = 150;
+  nss.num_delete = 50;
+  nss.chunk_size = k;
+  NssSampler sampler(*likelihood, nss);
+  BatchEvaluator evaluator(*likelihood);
+  NssState nss_state = sampler.initialise(evaluator);
+  const std::size_t evals_before = evaluator.counters().likelihood_evals;
+  for (auto _ : state) sampler.step(nss_state, evaluator);
+  state.counters["evals_per_step"] =
+      static_cast<double>(evaluator.counters().likelihood_evals - evals_before) / state.iterations();
+}
+
 }  // namespace
 
 BenchSelection default_bench_selection(const std::string& precision) {
-  return {"*/*/*/ci/" + precision, "*/ci/" + precision, {1, 4, 16, 64}};
+  return {"*/*/*/ci/" + precision, "*/ci/" + precision, {1, 4, 16, 64}, "synthetic/mapping/ci/" + precision};
 }
 
 std::size_t register_benchmarks(const BenchSelection& selection) {
   std::size_t count = 0;
   std::vector<std::string> likelihoods_seen;
   for (const CellId& cell : all_cells()) {
+    const std::string family_id = cell.family() + "/" + cell.instrument + "/" + to_string(cell.precision);
+    if (cell.sampler == "nss" && matches(selection.nss_step_glob, family_id)) {
+      for (std::size_t k : {1, 4, 16, 50}) {
+        benchmark::RegisterBenchmark(("nss_step/" + family_id + "/k:" + std::to_string(k)).c_str(),
+                                     run_nss_step_benchmark, cell, k)
+            ->Unit(benchmark::kMillisecond);
+        ++count;
+      }
+    }
     if (matches(selection.cell_glob, cell.str())) {
       benchmark::RegisterBenchmark(("cell/" + cell.str()).c_str(), run_cell_benchmark, cell)
           ->Iterations(1)

@@ -14,6 +14,7 @@ struct BenchSelection {
   std::string cell_glob;                 // cells to run whole
   std::string likelihood_glob;           // "<family>/<instrument>/<precision>" to time per batch
   std::vector<std::size_t> batch_sizes;  // k for the likelihood benchmarks
+  std::string nss_step_glob;             // "<family>/<instrument>/<precision>" for one NSS outer step vs k
 };
 
 // The default selection for a build: ci-sized cells at the preset's precision.

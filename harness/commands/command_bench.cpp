@@ -10,7 +10,7 @@
 namespace nslab {
 namespace {
 struct BenchArguments {
-  std::string cells, likelihoods;
+  std::string cells, likelihoods, nss_steps;
   std::vector<std::size_t> batch_sizes;
 };
 }  // namespace
@@ -22,12 +22,14 @@ CommandRunner add_bench_command(CLI::App& app) {
   auto args = std::make_shared<BenchArguments>();
   command->add_option("--cells", args->cells, "glob of cells to run whole (default: ci cells of the preset's precision)");
   command->add_option("--likelihoods", args->likelihoods, "glob of <family>/<instrument>/<precision> to time per batch");
+  command->add_option("--nss-steps", args->nss_steps, "glob of <family>/<instrument>/<precision> for NSS outer-step benchmarks");
   command->add_option("--batch-sizes", args->batch_sizes, "k values for the likelihood benchmarks")->delimiter(',');
   return [args, command] {
     BenchSelection selection = default_bench_selection(build_info::kPrecision);
     if (!args->cells.empty()) selection.cell_glob = args->cells;
     if (!args->likelihoods.empty()) selection.likelihood_glob = args->likelihoods;
     if (!args->batch_sizes.empty()) selection.batch_sizes = args->batch_sizes;
+    if (!args->nss_steps.empty()) selection.nss_step_glob = args->nss_steps;
     std::vector<std::string> extras = command->remaining();
     std::vector<char*> argv;
     std::string program = "nslab bench";

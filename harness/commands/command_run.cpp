@@ -26,7 +26,7 @@ CommandRunner add_run_command(CLI::App& app) {
   command->add_option("--out", args->out, "result file (default results/<cell>/<device>_<precision>.json)");
   command->add_option("--results-root", args->root, "folder of the default result path");
   command->add_flag("--resume", args->resume, "continue from the run's checkpoint if there is one");
-  command->add_option("--checkpoint-every", args->checkpoint_every, "outer steps between checkpoints");
+  command->add_option("--checkpoint-every", args->checkpoint_every, "outer steps (NSS) or batches (Nautilus) between checkpoints");
   command->add_flag("--quiet", args->quiet, "no progress on stderr");
   return [args] {
     const CellId cell = CellId::parse(args->cell);
