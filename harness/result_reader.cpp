@@ -65,6 +65,7 @@ ResultRow parse_nslab(const json& d, const std::string& path) {
   row.bytes_per_replica = number_at(d, "/memory/bytes_per_replica"_json_pointer);
   row.fixed_overhead_bytes = number_at(d, "/memory/fixed_overhead_bytes"_json_pointer);
   row.peak_source = text_at(d, "/memory/peak_device_source"_json_pointer);
+  row.stopped_by = text_at(d, "/results/stopped_by"_json_pointer);
   return row;
 }
 

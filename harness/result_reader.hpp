@@ -22,6 +22,7 @@ struct ResultRow {
   std::optional<double> evals, time_per_eval_ms, total_wall_s, sampler_wall_s;
   std::optional<double> peak_device_bytes, peak_tracked_bytes, bytes_per_replica, fixed_overhead_bytes;
   std::string peak_source;
+  std::string stopped_by;  // termination | max_evals | max_wall_s; empty when not recorded
   std::string group() const { return dataset + "/" + model + "/" + instrument + "/" + precision; }
 };
 

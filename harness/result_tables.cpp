@@ -72,7 +72,7 @@ std::vector<Table> comparison_tables(const std::vector<ResultRow>& rows) {
     Table table;
     table.title = group;
     table.header = {"sampler", "device", "k", "log Z", "± err", "reference", "max log L", "evals",
-                    "ms/eval", "÷ Nautilus", "wall", "peak memory", "source"};
+                    "ms/eval", "÷ Nautilus", "wall", "peak memory", "source", "stopped by"};
     for (const auto& row : members) {
       std::string ratio = "-";
       const std::string partner = partner_of(row.sampler);
@@ -91,7 +91,8 @@ std::vector<Table> comparison_tables(const std::vector<ResultRow>& rows) {
                             general(row.time_per_eval_ms, 4), ratio,
                             format_duration(row.total_wall_s),
                             format_bytes(row.peak_device_bytes),
-                            row.peak_source.empty() ? "-" : row.peak_source});
+                            row.peak_source.empty() ? "-" : row.peak_source,
+                            row.stopped_by.empty() ? "-" : row.stopped_by});
     }
     tables.push_back(std::move(table));
   }
