@@ -5,6 +5,7 @@
 #include <cmath>
 
 #include "core/error.hpp"
+#include "samplers/common/run_budget.hpp"
 #include "core/log_math.hpp"
 #include "samplers/nautilus/exploration.hpp"
 #include "samplers/nautilus/shell_evidence.hpp"
@@ -138,25 +139,16 @@ SamplerResult NautilusSampler::run(const BatchObserver& observer, const Nautilus
   } else {
     state = initial_state();
   }
-  const double wall_before = state.elapsed_wall_s;
-  auto elapsed = [&] {
-    return wall_before +
-           std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  };
+  const RunBudget budget(settings_.max_evals, settings_.max_wall_s, state.elapsed_wall_s, start);
+  auto elapsed = [&] { return budget.elapsed_s(); };
   std::string stopped_by;
   for (;;) {
     if (finished(state)) {
       stopped_by = "termination";
       break;
     }
-    if (settings_.max_evals > 0 && evaluator.counters().likelihood_evals >= settings_.max_evals) {
-      stopped_by = "max_evals";
-      break;
-    }
-    if (settings_.max_wall_s > 0 && elapsed() >= settings_.max_wall_s) {
-      stopped_by = "max_wall_s";
-      break;
-    }
+    stopped_by = budget.exhausted(evaluator.counters().likelihood_evals);
+    if (!stopped_by.empty()) break;
     step(state, evaluator);
     state.counters = evaluator.counters();
     state.elapsed_wall_s = elapsed();

@@ -6,6 +6,7 @@
 #include <numeric>
 
 #include "core/error.hpp"
+#include "samplers/common/run_budget.hpp"
 #include "core/random_stream.hpp"
 #include "samplers/nss/chain_scheduler.hpp"
 #include "samplers/nss/slice_chain.hpp"
@@ -133,11 +134,8 @@ SamplerResult NssSampler::run(const StepObserver& observer, const NssState* resu
   } else {
     state = initialise(evaluator);
   }
-  const double wall_before = state.elapsed_wall_s;
-  auto elapsed = [&] {
-    return wall_before +
-           std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  };
+  const RunBudget budget(settings_.max_evals, settings_.max_wall_s, state.elapsed_wall_s, start);
+  auto elapsed = [&] { return budget.elapsed_s(); };
   std::string stopped_by;
   for (;;) {
     const double log_z_live = state.evidence.log_z_live(state.live.log_l);
@@ -145,14 +143,8 @@ SamplerResult NssSampler::run(const StepObserver& observer, const NssState* resu
       stopped_by = "termination";
       break;
     }
-    if (settings_.max_evals > 0 && evaluator.counters().likelihood_evals >= settings_.max_evals) {
-      stopped_by = "max_evals";
-      break;
-    }
-    if (settings_.max_wall_s > 0 && elapsed() >= settings_.max_wall_s) {
-      stopped_by = "max_wall_s";
-      break;
-    }
+    stopped_by = budget.exhausted(evaluator.counters().likelihood_evals);
+    if (!stopped_by.empty()) break;
     step(state, evaluator);
     state.counters = evaluator.counters();
     state.elapsed_wall_s = elapsed();
