@@ -1,5 +1,7 @@
 #include "likelihoods/lens/masked_imaging.hpp"
 
+#include <cmath>
+
 #include "core/error.hpp"
 #include "likelihoods/lens/inversion.hpp"
 
@@ -18,13 +20,21 @@ std::shared_ptr<const MaskedImaging> make_masked_imaging(ImagingDataset dataset,
   imaging->blurring = make_blurring_pixels(imaging->mask, dataset.psf.rows, dataset.psf.cols);
   imaging->psf = std::make_unique<PsfConvolver>(dataset.psf, imaging->mask.pixels, imaging->blurring);
   const std::size_t n = imaging->mask.pixels.size();
+  if (n == 0)
+    throw RunError("imaging dataset: the mask of radius " + std::to_string(mask_radius) +
+                   "\" holds no pixel of this " + std::to_string(dataset.data.rows) + "x" +
+                   std::to_string(dataset.data.cols) + " image");
   imaging->data = TrackedBuffer<double>(n);
   imaging->noise_map = TrackedBuffer<double>(n);
   for (std::size_t i = 0; i < n; ++i) {
     const MaskedPixel& pixel = imaging->mask.pixels[i];
     imaging->data[i] = dataset.data.at(pixel.row, pixel.col);
     imaging->noise_map[i] = dataset.noise_map.at(pixel.row, pixel.col);
-    if (!(imaging->noise_map[i] > 0.0))
+    if (!std::isfinite(imaging->data[i]))
+      throw RunError("imaging dataset: data is " + std::to_string(imaging->data[i]) +
+                     " at masked pixel (" + std::to_string(pixel.row) + ", " +
+                     std::to_string(pixel.col) + "); mask it out or mend the data");
+    if (!(imaging->noise_map[i] > 0.0 && std::isfinite(imaging->noise_map[i])))
       throw RunError("imaging dataset: noise_map is " + std::to_string(imaging->noise_map[i]) +
                      " at masked pixel (" + std::to_string(pixel.row) + ", " +
                      std::to_string(pixel.col) + "); it must be positive");
