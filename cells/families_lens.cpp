@@ -13,6 +13,7 @@
 #include <cmath>
 #include <string>
 
+#include "cells/imaging_cells.hpp"
 #include "cells/likelihood_registry.hpp"
 #include "core/error.hpp"
 #include "likelihoods/lens/fits_image.hpp"
@@ -24,12 +25,6 @@
 
 namespace nslab {
 namespace {
-
-std::vector<std::string> instrument_names() {
-  std::vector<std::string> names;
-  for (const auto& instrument : imaging_instruments()) names.push_back(instrument.name);
-  return names;
-}
 
 const std::map<std::string, std::string> kImagingDefaults = {{"dataset", "simulated"},
                                                              {"inversion", "dense"}};
@@ -46,33 +41,11 @@ void check_common_settings(const CellId& cell, const Settings& settings,
     throw UsageError("setting inversion='" + inversion + "' is not dense or sparse");
 }
 
-// The dataset a cell fits, masked as every imaging cell is.
-std::shared_ptr<const MaskedImaging> imaging_for(const CellId& cell, const Settings& settings) {
-  const ImagingInstrument& instrument = imaging_instrument(cell.instrument);
-  const std::string& dataset = settings.text("dataset");
-  if (dataset == "simulated")
-    return make_masked_imaging(cached_simulated_dataset(instrument), instrument.mask_radius);
-  const std::filesystem::path folder(dataset);
-  if (!std::filesystem::exists(folder / "data.fits"))
-    throw UsageError("setting dataset='" + dataset +
-                     "': no data.fits there (give a folder of PyAutoLens FITS files, or "
-                     "'simulated')");
-  double header_scale = 0.0;
-  if (read_fits_keyword(folder / "data.fits", "PIXSCALE", header_scale) &&
-      std::abs(header_scale - instrument.pixel_scale) > 1e-9 * instrument.pixel_scale)
-    throw UsageError("setting dataset='" + dataset + "': its pixel scale " +
-                     std::to_string(header_scale) + "\" is not the " + instrument.name +
-                     " instrument's " + std::to_string(instrument.pixel_scale) +
-                     "\"; pick the matching instrument");
-  return make_masked_imaging(read_imaging_dataset(folder, instrument.pixel_scale),
-                             instrument.mask_radius);
-}
-
 }  // namespace
 
 LikelihoodFamily imaging_mge_family() {
   return {"imaging/mge",
-          instrument_names(),
+          imaging_instrument_names(),
           kImagingDefaults,
           false,
           [](const std::string& instrument) { imaging_instrument(instrument); },

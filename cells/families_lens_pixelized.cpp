@@ -19,6 +19,7 @@
 #include <cmath>
 #include <string>
 
+#include "cells/imaging_cells.hpp"
 #include "cells/likelihood_registry.hpp"
 #include "core/error.hpp"
 #include "likelihoods/lens/fits_image.hpp"
@@ -31,38 +32,8 @@
 namespace nslab {
 namespace {
 
-std::vector<std::string> instrument_names() {
-  std::vector<std::string> names;
-  for (const auto& instrument : imaging_instruments()) names.push_back(instrument.name);
-  return names;
-}
-
 const std::map<std::string, std::string> kPixelizedDefaults = {
     {"dataset", "simulated"}, {"inversion", "sparse"}, {"mesh", "auto"}};
-
-// The dataset a cell fits, masked as every imaging cell is (as imaging/mge
-// reads it; see families_lens.cpp).
-std::shared_ptr<const MaskedImaging> pixelized_imaging_for(const CellId& cell,
-                                                           const Settings& settings) {
-  const ImagingInstrument& instrument = imaging_instrument(cell.instrument);
-  const std::string& dataset = settings.text("dataset");
-  if (dataset == "simulated")
-    return make_masked_imaging(cached_simulated_dataset(instrument), instrument.mask_radius);
-  const std::filesystem::path folder(dataset);
-  if (!std::filesystem::exists(folder / "data.fits"))
-    throw UsageError("setting dataset='" + dataset +
-                     "': no data.fits there (give a folder of PyAutoLens FITS files, or "
-                     "'simulated')");
-  double header_scale = 0.0;
-  if (read_fits_keyword(folder / "data.fits", "PIXSCALE", header_scale) &&
-      std::abs(header_scale - instrument.pixel_scale) > 1e-9 * instrument.pixel_scale)
-    throw UsageError("setting dataset='" + dataset + "': its pixel scale " +
-                     std::to_string(header_scale) + "\" is not the " + instrument.name +
-                     " instrument's " + std::to_string(instrument.pixel_scale) +
-                     "\"; pick the matching instrument");
-  return make_masked_imaging(read_imaging_dataset(folder, instrument.pixel_scale),
-                             instrument.mask_radius);
-}
 
 int mesh_size(const CellId& cell, const Settings& settings, int ci_size, int fiducial,
               int minimum, int maximum) {
@@ -82,7 +53,7 @@ std::unique_ptr<Likelihood> make_pixelized(const CellId& cell, const Settings& s
     throw UsageError(cell.family() + " has no backend=" + settings.text("backend") +
                      " version yet (use backend=cpu)");
   const InversionFormulation formulation = inversion_formulation_from(settings.text("inversion"));
-  auto imaging = pixelized_imaging_for(cell, settings);
+  auto imaging = imaging_for(cell, settings);
   std::shared_ptr<const PixelizedSource> source = make_source(*imaging);
   if (cell.precision == Precision::kFp32)
     return std::make_unique<PixelizedLikelihood<float>>(std::move(imaging), std::move(source),
@@ -95,7 +66,7 @@ std::unique_ptr<Likelihood> make_pixelized(const CellId& cell, const Settings& s
 
 LikelihoodFamily imaging_pixelization_family() {
   return {"imaging/pixelization",
-          instrument_names(),
+          imaging_instrument_names(),
           kPixelizedDefaults,
           true,
           [](const std::string& instrument) { imaging_instrument(instrument); },
@@ -109,7 +80,7 @@ LikelihoodFamily imaging_pixelization_family() {
 
 LikelihoodFamily imaging_delaunay_family() {
   return {"imaging/delaunay",
-          instrument_names(),
+          imaging_instrument_names(),
           kPixelizedDefaults,
           true,
           [](const std::string& instrument) { imaging_instrument(instrument); },

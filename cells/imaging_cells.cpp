@@ -1,0 +1,40 @@
+#include "cells/imaging_cells.hpp"
+
+#include <cmath>
+#include <filesystem>
+
+#include "core/error.hpp"
+#include "likelihoods/lens/fits_image.hpp"
+#include "likelihoods/lens/instrument.hpp"
+#include "likelihoods/lens/simulator.hpp"
+
+namespace nslab {
+
+std::vector<std::string> imaging_instrument_names() {
+  std::vector<std::string> names;
+  for (const auto& instrument : imaging_instruments()) names.push_back(instrument.name);
+  return names;
+}
+
+std::shared_ptr<const MaskedImaging> imaging_for(const CellId& cell, const Settings& settings) {
+  const ImagingInstrument& instrument = imaging_instrument(cell.instrument);
+  const std::string& dataset = settings.text("dataset");
+  if (dataset == "simulated")
+    return make_masked_imaging(cached_simulated_dataset(instrument), instrument.mask_radius);
+  const std::filesystem::path folder(dataset);
+  if (!std::filesystem::exists(folder / "data.fits"))
+    throw UsageError("setting dataset='" + dataset +
+                     "': no data.fits there (give a folder of PyAutoLens FITS files, or "
+                     "'simulated')");
+  double header_scale = 0.0;
+  if (read_fits_keyword(folder / "data.fits", "PIXSCALE", header_scale) &&
+      std::abs(header_scale - instrument.pixel_scale) > 1e-9 * instrument.pixel_scale)
+    throw UsageError("setting dataset='" + dataset + "': its pixel scale " +
+                     std::to_string(header_scale) + "\" is not the " + instrument.name +
+                     " instrument's " + std::to_string(instrument.pixel_scale) +
+                     "\"; pick the matching instrument");
+  return make_masked_imaging(read_imaging_dataset(folder, instrument.pixel_scale),
+                             instrument.mask_radius);
+}
+
+}  // namespace nslab
