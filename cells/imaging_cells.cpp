@@ -4,6 +4,7 @@
 #include <filesystem>
 
 #include "core/error.hpp"
+#include "likelihoods/lens/dataset.hpp"
 #include "likelihoods/lens/fits_image.hpp"
 #include "likelihoods/lens/instrument.hpp"
 #include "likelihoods/lens/simulator.hpp"
@@ -33,8 +34,17 @@ std::shared_ptr<const MaskedImaging> imaging_for(const CellId& cell, const Setti
                      std::to_string(header_scale) + "\" is not the " + instrument.name +
                      " instrument's " + std::to_string(instrument.pixel_scale) +
                      "\"; pick the matching instrument");
-  return make_masked_imaging(read_imaging_dataset(folder, instrument.pixel_scale),
-                             instrument.mask_radius);
+  ImagingDataset read = read_imaging_dataset(folder, instrument.pixel_scale);
+  // Without PIXSCALE the scale is assumed, so the shape must be the
+  // instrument's own canvas: a 141x141 HST image fitted as `ci` would
+  // otherwise be read at the wrong scale without a word.
+  const bool has_scale = read_fits_keyword(folder / "data.fits", "PIXSCALE", header_scale);
+  if (!has_scale && (read.data.rows != instrument.grid_size() || read.data.cols != instrument.grid_size()))
+    throw UsageError("setting dataset='" + dataset + "': a " + std::to_string(read.data.rows) + "x" +
+                     std::to_string(read.data.cols) + " image without a PIXSCALE keyword is not the " +
+                     instrument.name + " instrument's " + std::to_string(instrument.grid_size()) + "x" +
+                     std::to_string(instrument.grid_size()) + " canvas; pick the matching instrument");
+  return make_masked_imaging(std::move(read), instrument.mask_radius);
 }
 
 }  // namespace nslab
