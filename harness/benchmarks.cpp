@@ -9,6 +9,7 @@
 #include "cells/likelihood_registry.hpp"
 #include "core/memory_meter.hpp"
 #include "core/random_stream.hpp"
+#include "core/thread_pool.hpp"
 #include "harness/run_cell.hpp"
 #include "samplers/nss/nss_sampler.hpp"
 
@@ -55,9 +56,12 @@ void run_cell_benchmark(benchmark::State& state, const CellId& cell) {
   state.counters["sampler_overhead"] = performance["sampler_overhead_fraction"].get<double>();
 }
 
-void run_likelihood_benchmark(benchmark::State& state, const CellId& cell, std::size_t k) {
-  const Settings settings = resolve_settings(cell, {});
+void run_likelihood_benchmark(benchmark::State& state, const CellId& cell,
+                              const std::map<std::string, std::string>& overrides,
+                              std::size_t threads, std::size_t k) {
+  const Settings settings = resolve_settings(cell, overrides);
   const auto likelihood = likelihood_family(cell.family()).make(cell, settings);
+  set_default_threads(threads);
   std::vector<double> points(k * likelihood->dim()), log_l(k), unit(likelihood->dim());
   for (std::size_t i = 0; i < k; ++i) {
     const RandomStream stream(7, RandomPurpose::kTest, static_cast<std::uint32_t>(i));
@@ -65,13 +69,46 @@ void run_likelihood_benchmark(benchmark::State& state, const CellId& cell, std::
     likelihood->prior().from_unit(unit, std::span<double>(points).subspan(i * unit.size(), unit.size()));
   }
   Workspace workspace(likelihood->workspace_allocator());
+  likelihood->evaluate(points, log_l, workspace);  // reserve the arena outside the timing
   for (auto _ : state) {
     likelihood->evaluate(points, log_l, workspace);
     benchmark::DoNotOptimize(log_l.data());
   }
-  // items_per_second is evaluations per second of the batched call.
+  set_default_threads(0);
+  // items_per_second is evaluations per second of the batched call; ms_per_eval
+  // its inverse (wall time, so two threads show their speed-up).
   state.SetItemsProcessed(static_cast<int64_t>(state.iterations() * k));
+  state.counters["ms_per_eval"] = benchmark::Counter(
+      1e-3 * static_cast<double>(k), benchmark::Counter::kIsIterationInvariantRate | benchmark::Counter::kInvert);
   state.counters["bytes_per_replica"] = static_cast<double>(likelihood->bytes_per_replica());
+}
+
+// Every combination of the variations' values, as settings overrides.
+std::vector<std::map<std::string, std::string>> combinations(
+    const std::map<std::string, std::vector<std::string>>& variations) {
+  std::vector<std::map<std::string, std::string>> out = {{}};
+  for (const auto& [key, values] : variations) {
+    std::vector<std::map<std::string, std::string>> next;
+    for (const auto& partial : out)
+      for (const std::string& value : values) {
+        auto combination = partial;
+        combination[key] = value;
+        next.push_back(std::move(combination));
+      }
+    out = std::move(next);
+  }
+  return out;
+}
+
+// The variations a family knows (its defaults name the key); the others are
+// dropped, so imaging/mge is not run twice for inversion=dense|sparse.
+std::map<std::string, std::string> known_overrides(const std::string& family,
+                                                   const std::map<std::string, std::string>& overrides) {
+  std::map<std::string, std::string> known;
+  const auto& defaults = likelihood_family(family).defaults;
+  for (const auto& [key, value] : overrides)
+    if (defaults.count(key) != 0) known[key] = value;
+  return known;
 }
 
 // One NSS outer step (num_delete chains of num_inner_steps slice steps) with
@@ -95,7 +132,12 @@ void run_nss_step_benchmark(benchmark::State& state, const CellId& cell, std::si
 }  // namespace
 
 BenchSelection default_bench_selection(const std::string& precision) {
-  return {"*/*/*/ci/" + precision, "*/ci/" + precision, {1, 4, 16, 64}, "synthetic/mapping/ci/" + precision};
+  BenchSelection selection;
+  selection.cell_glob = "*/*/*/ci/" + precision;
+  selection.likelihood_globs = {"*/ci/" + precision};
+  selection.batch_sizes = {1, 4, 16, 64};
+  selection.nss_step_glob = "synthetic/mapping/ci/" + precision;
+  return selection;
 }
 
 std::size_t register_benchmarks(const BenchSelection& selection) {
@@ -118,16 +160,28 @@ std::size_t register_benchmarks(const BenchSelection& selection) {
       ++count;
     }
     const std::string likelihood_id = cell.family() + "/" + cell.instrument + "/" + to_string(cell.precision);
-    if (matches(selection.likelihood_glob, likelihood_id) &&
-        std::find(likelihoods_seen.begin(), likelihoods_seen.end(), likelihood_id) == likelihoods_seen.end()) {
-      likelihoods_seen.push_back(likelihood_id);
-      for (std::size_t k : selection.batch_sizes) {
-        benchmark::RegisterBenchmark(("likelihood/" + likelihood_id + "/k:" + std::to_string(k)).c_str(),
-                                     run_likelihood_benchmark, cell, k)
-            ->Unit(benchmark::kMicrosecond);
-        ++count;
-      }
+    const bool selected = std::any_of(selection.likelihood_globs.begin(), selection.likelihood_globs.end(),
+                                      [&](const std::string& glob) { return matches(glob, likelihood_id); });
+    if (!selected || std::find(likelihoods_seen.begin(), likelihoods_seen.end(), likelihood_id) != likelihoods_seen.end())
+      continue;
+    likelihoods_seen.push_back(likelihood_id);
+    std::vector<std::map<std::string, std::string>> variants;
+    for (const auto& combination : combinations(selection.variations)) {
+      auto known = known_overrides(cell.family(), combination);
+      if (std::find(variants.begin(), variants.end(), known) == variants.end()) variants.push_back(known);
     }
+    for (const auto& overrides : variants)
+      for (std::size_t threads : selection.threads)
+        for (std::size_t k : selection.batch_sizes) {
+          std::string name = "likelihood/" + likelihood_id;
+          for (const auto& [key, value] : overrides) name += "/" + key + ":" + value;
+          if (threads != 0) name += "/threads:" + std::to_string(threads);
+          name += "/k:" + std::to_string(k);
+          benchmark::RegisterBenchmark(name.c_str(), run_likelihood_benchmark, cell, overrides, threads, k)
+              ->Unit(benchmark::kMillisecond)
+              ->UseRealTime();
+          ++count;
+        }
   }
   return count;
 }

@@ -5,6 +5,8 @@
 #include <cmath>
 #include <numbers>
 
+#include "core/phase_profile.hpp"
+
 namespace nslab {
 
 namespace {
@@ -168,6 +170,7 @@ InversionSolution solve_inversion(const LinearParameterLayout& layout, std::span
   const std::size_t n = layout.parameters, begin = layout.regularized_begin,
                     m = layout.regularized_count;
   InversionSolution solution;
+  PhaseTimer nnls_timer(Phase::kNnls);
   Eigen::Map<Matrix> c(curvature.data(), n, n);
   for (std::size_t i = 0; i < n; ++i)
     if (i < begin || i >= begin + m) c(i, i) += kUnregularizedCurvatureDiagonal;
@@ -197,7 +200,9 @@ InversionSolution solve_inversion(const LinearParameterLayout& layout, std::span
     return solution;
   std::fill(reconstruction.begin(), reconstruction.end(), 0.0);
   for (std::size_t i = 0; i < k; ++i) reconstruction[kept[i]] = kept_solution[i];
+  nnls_timer.stop();
 
+  PhaseTimer log_det_timer(Phase::kLogDet);
   if (m > 0) {
     // The mapper's sub-block of s, F + H and H (lensing.md), not a Schur complement.
     Eigen::Map<const Matrix> h(regularization.data(), m, m);
@@ -237,14 +242,19 @@ void dense_normal_equations(std::span<Real> columns, std::size_t parameters,
   using RowMajor = Eigen::Matrix<Real, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
   Eigen::Map<const RowMajor> scaled(columns.data(), pixels, s);
   Eigen::Map<Matrix> f(curvature.data(), s, s);
+  // F is symmetric: a rank-k update of its lower triangle (SYRK) does half
+  // the multiply-adds of the full product; the upper triangle is mirrored.
   if constexpr (std::is_same_v<Real, double>) {
-    f.noalias() = scaled.transpose() * scaled;
+    f.setZero();
+    f.template selfadjointView<Eigen::Lower>().rankUpdate(scaled.transpose());
   } else {
     Eigen::Map<Eigen::Matrix<Real, Eigen::Dynamic, Eigen::Dynamic>> single(
         scratch.take<Real>(s * s).data(), s, s);
-    single.noalias() = scaled.transpose() * scaled;
+    single.setZero();
+    single.template selfadjointView<Eigen::Lower>().rankUpdate(scaled.transpose());
     f = single.template cast<double>();
   }
+  f.template triangularView<Eigen::StrictlyUpper>() = f.transpose();
 }
 
 template <class Real>

@@ -2,6 +2,7 @@
 
 #include <array>
 
+#include "core/phase_profile.hpp"
 #include "likelihoods/lens/lens_parameters.hpp"
 
 namespace nslab {
@@ -44,7 +45,8 @@ MgeLikelihood<Real>::MgeLikelihood(std::shared_ptr<const MaskedImaging> imaging)
 template <class Real>
 std::size_t MgeLikelihood<Real>::bytes_per_replica() const {
   const std::size_t n = imaging_->masked_pixels(), b = imaging_->blurring_pixels();
-  return aligned_array_bytes<Real>((n + b) * kColumns)     // unblurred columns
+  return 2 * aligned_array_bytes<double>(imaging_->over_sampled_points() + b)  // traced grid (y, x)
+         + aligned_array_bytes<Real>((n + b) * kColumns)     // unblurred columns
          + aligned_array_bytes<Real>(n * kColumns)         // blurred columns B
          + imaging_->psf->scratch_bytes<Real>(kColumns)    // its row pass
          + aligned_array_bytes<double>(kColumns * kColumns)  // curvature F
@@ -60,37 +62,54 @@ FitParts MgeLikelihood<Real>::fit(std::span<const double> theta, ScratchArena& s
   const LensGalaxy lens = lens_galaxy_from(theta, sigmas_);
   const GaussianBasis source(theta[11], theta[12], {theta[13], theta[14]}, sigmas_);
 
-  auto columns = scratch.take<Real>((n + b) * kColumns);
+  // Ray tracing first, then the 40 Gaussian columns: two passes, so a
+  // profile (core/phase_profile.hpp) can say which of the two costs what.
   const SubPixelGrid& grid = im.light_profile_grid;
-  for (std::size_t p = 0; p < n; ++p) {
-    std::array<double, kColumns> sums{};
-    for (std::uint32_t k = grid.begin[p]; k < grid.begin[p + 1]; ++k) {
-      double beta_y, beta_x;
-      lens.light.accumulate(grid.y[k], grid.x[k], 1.0, sums.data());
-      lens.mass.trace(grid.y[k], grid.x[k], beta_y, beta_x);
-      source.accumulate(beta_y, beta_x, 1.0, sums.data() + kMgeTotalGaussians);
-    }
-    Real* row = columns.data() + p * kColumns;
-    for (std::size_t j = 0; j < kColumns; ++j) row[j] = flushed<Real>(sums[j] * grid.weight[p]);
+  const std::size_t points = grid.points();
+  auto traced_y = scratch.take<double>(points + b);
+  auto traced_x = scratch.take<double>(points + b);
+  {
+    PhaseTimer timer(Phase::kRayTracing);
+    for (std::size_t k = 0; k < points; ++k) lens.mass.trace(grid.y[k], grid.x[k], traced_y[k], traced_x[k]);
+    for (std::size_t q = 0; q < b; ++q)
+      lens.mass.trace(im.blurring[q].y, im.blurring[q].x, traced_y[points + q], traced_x[points + q]);
   }
-  for (std::size_t q = 0; q < b; ++q) {
-    const MaskedPixel& pixel = im.blurring[q];
-    Real* row = columns.data() + (n + q) * kColumns;
-    double beta_y, beta_x;
-    lens.light.evaluate(pixel.y, pixel.x, row);
-    lens.mass.trace(pixel.y, pixel.x, beta_y, beta_x);
-    source.evaluate(beta_y, beta_x, row + kMgeTotalGaussians);
+  auto columns = scratch.take<Real>((n + b) * kColumns);
+  {
+    PhaseTimer timer(Phase::kLightProfiles);
+    for (std::size_t p = 0; p < n; ++p) {
+      std::array<double, kColumns> sums{};
+      for (std::uint32_t k = grid.begin[p]; k < grid.begin[p + 1]; ++k) {
+        lens.light.accumulate(grid.y[k], grid.x[k], 1.0, sums.data());
+        source.accumulate(traced_y[k], traced_x[k], 1.0, sums.data() + kMgeTotalGaussians);
+      }
+      Real* row = columns.data() + p * kColumns;
+      for (std::size_t j = 0; j < kColumns; ++j) row[j] = flushed<Real>(sums[j] * grid.weight[p]);
+    }
+    for (std::size_t q = 0; q < b; ++q) {
+      const MaskedPixel& pixel = im.blurring[q];
+      Real* row = columns.data() + (n + q) * kColumns;
+      lens.light.evaluate(pixel.y, pixel.x, row);
+      source.evaluate(traced_y[points + q], traced_x[points + q], row + kMgeTotalGaussians);
+    }
   }
   auto blurred = scratch.take<Real>(n * kColumns);
-  im.psf->convolve(columns.data(), kColumns, true, blurred.data(), scratch);
+  {
+    PhaseTimer timer(Phase::kBlurring);
+    im.psf->convolve(columns.data(), kColumns, true, blurred.data(), scratch);
+  }
 
   auto curvature = scratch.take<double>(kColumns * kColumns);
   auto data_vector = scratch.take<double>(kColumns);
   auto reconstruction = scratch.take<double>(kColumns);
-  dense_normal_equations<Real>(blurred, kColumns, im.data.span(), im.noise_map.span(), curvature,
-                               data_vector, scratch);
+  {
+    PhaseTimer timer(Phase::kCurvature);
+    dense_normal_equations<Real>(blurred, kColumns, im.data.span(), im.noise_map.span(), curvature,
+                                 data_vector, scratch);
+  }
   const InversionSolution solution =
       solve_inversion(layout_, curvature, data_vector, {}, reconstruction, scratch);
+  PhaseTimer timer(Phase::kChiSquared);
   const double chi_squared = dense_chi_squared<Real>(blurred, kColumns, im.data.span(),
                                                       im.noise_map.span(), reconstruction);
   return fit_parts(chi_squared, im.noise_normalization, solution, false);

@@ -87,6 +87,8 @@ struct LensMass {
 // Gaussian, whose sigma is divided by sqrt(q) on eccentric radii.
 class GaussianBasis {
  public:
+  static constexpr std::size_t kMaxGaussians = 64;
+  // sigmas: positive, ascending, at most kMaxGaussians.
   GaussianBasis(double centre_y, double centre_x, EllipticalComponents ell,
                 const std::vector<double>& sigmas);
   std::size_t size() const { return exponent_scale_.size(); }

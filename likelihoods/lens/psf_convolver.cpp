@@ -6,6 +6,56 @@
 
 namespace nslab {
 
+namespace {
+
+template <class Real>
+struct Tap {
+  const Real* row;
+  Real weight;
+};
+
+// out[c] += sum_t taps[t].weight * taps[t].row[c] for c < columns. The
+// columns go in blocks of one cache line held in registers across the taps,
+// with even and odd taps in two sums: one sum alone is bound by the add
+// latency (each tap waits for the previous one's add), two keep twice as
+// many adds in flight.
+template <class Real>
+void add_weighted_rows(const Tap<Real>* taps, int count, std::size_t columns, Real* out) {
+  constexpr int kBlock = 64 / sizeof(Real);
+  using Block = Eigen::Matrix<Real, kBlock, 1>;
+  std::size_t c0 = 0;
+  for (; c0 + kBlock <= columns; c0 += kBlock) {
+    Block even = Block::Zero(), odd = Block::Zero();
+    int t = 0;
+    for (; t + 1 < count; t += 2) {
+      even += taps[t].weight * Eigen::Map<const Block>(taps[t].row + c0);
+      odd += taps[t + 1].weight * Eigen::Map<const Block>(taps[t + 1].row + c0);
+    }
+    if (t < count) even += taps[t].weight * Eigen::Map<const Block>(taps[t].row + c0);
+    Eigen::Map<Block>(out + c0) += even + odd;
+  }
+  for (int t = 0; t < count; ++t)
+    for (std::size_t c = c0; c < columns; ++c) out[c] += taps[t].weight * taps[t].row[c];
+}
+
+// out[c] = sum over taps of weight * row[c], where for_each_tap(add) calls
+// add(row, weight) once per tap. Taps are gathered on the stack, 64 at a
+// time, and summed by add_weighted_rows.
+template <class Real, class ForEachTap>
+void sum_of_taps(std::size_t columns, Real* out, ForEachTap&& for_each_tap) {
+  constexpr int kGathered = 64;
+  Tap<Real> taps[kGathered];
+  int count = 0;
+  std::fill(out, out + columns, Real(0));
+  for_each_tap([&](const Real* row, Real weight) {
+    taps[count++] = {row, weight};
+    if (count == kGathered) add_weighted_rows(taps, count, columns, out), count = 0;
+  });
+  add_weighted_rows(taps, count, columns, out);
+}
+
+}  // namespace
+
 PsfConvolver::PsfConvolver(const Image2D& kernel, const std::vector<MaskedPixel>& mask_pixels,
                            const std::vector<MaskedPixel>& blurring_pixels)
     : mask_pixels_(mask_pixels.size()), blurring_pixels_(blurring_pixels.size()),
@@ -75,20 +125,18 @@ void PsfConvolver::convolve(const Real* input, std::size_t columns, bool with_bl
   const std::int32_t limit =
       static_cast<std::int32_t>(with_blurring ? mask_pixels_ + blurring_pixels_ : mask_pixels_);
   for (std::size_t p = 0; p < mask_pixels_; ++p) {
-    Real* out = output + p * columns;
-    std::fill(out, out + columns, Real(0));
-    for (int a = 0; a < kernel_rows_; ++a) {
-      const std::int32_t* row_index = index_.data() + output_origin_[p] +
-                                      static_cast<std::ptrdiff_t>(a) * box_cols_;
-      const double* weights = flipped_kernel_.data() + static_cast<std::size_t>(a) * kernel_cols_;
-      for (int b = 0; b < kernel_cols_; ++b) {
-        const std::int32_t source = row_index[b];
-        if (source < 0 || source >= limit) continue;
-        const Real weight = static_cast<Real>(weights[b]);
-        const Real* in = input + static_cast<std::size_t>(source) * columns;
-        for (std::size_t j = 0; j < columns; ++j) out[j] += weight * in[j];
+    sum_of_taps(columns, output + p * columns, [&](auto&& add) {
+      for (int a = 0; a < kernel_rows_; ++a) {
+        const std::int32_t* row_index = index_.data() + output_origin_[p] +
+                                        static_cast<std::ptrdiff_t>(a) * box_cols_;
+        const double* weights = flipped_kernel_.data() + static_cast<std::size_t>(a) * kernel_cols_;
+        for (int b = 0; b < kernel_cols_; ++b) {
+          const std::int32_t source = row_index[b];
+          if (source < 0 || source >= limit) continue;
+          add(input + static_cast<std::size_t>(source) * columns, static_cast<Real>(weights[b]));
+        }
       }
-    }
+    });
   }
 }
 
@@ -110,31 +158,28 @@ void PsfConvolver::convolve(const Real* input, std::size_t columns, bool with_bl
   for (int i = 0; i < pass_rows_; ++i) {
     for (int j = 0; j < pass_cols_; ++j) {
       Real* t = pass.data() + (static_cast<std::size_t>(i) * pass_cols_ + j) * columns;
-      std::fill(t, t + columns, Real(0));
       const std::int32_t* row_index =
           index_.data() + static_cast<std::size_t>(pass_row0_ + i - box_row0_) * box_cols_ +
           (pass_col0_ + j - hc - box_col0_);
-      for (int b = 0; b < kernel_cols_; ++b) {
-        const std::int32_t source = row_index[b];
-        if (source < 0 || source >= limit) continue;
-        const Real weight = static_cast<Real>(flipped_x_[b]);
-        const Real* in = input + static_cast<std::size_t>(source) * columns;
-        for (std::size_t c = 0; c < columns; ++c) t[c] += weight * in[c];
-      }
+      sum_of_taps(columns, t, [&](auto&& add) {
+        for (int b = 0; b < kernel_cols_; ++b) {
+          const std::int32_t source = row_index[b];
+          if (source < 0 || source >= limit) continue;
+          add(input + static_cast<std::size_t>(source) * columns, static_cast<Real>(flipped_x_[b]));
+        }
+      });
     }
   }
   // Column pass at the masked pixels: out(r, c) = sum_a fy[a] T(r + a - hr, c).
   for (std::size_t p = 0; p < mask_pixels_; ++p) {
-    Real* out = output + p * columns;
-    std::fill(out, out + columns, Real(0));
     const std::int32_t origin = output_origin_[p];  // box index of (r - hr, c - hc)
     const int box_row = origin / box_cols_, box_col = origin % box_cols_;
     const int i0 = box_row0_ + box_row - pass_row0_, j = box_col0_ + box_col + hc - pass_col0_;
-    for (int a = 0; a < kernel_rows_; ++a) {
-      const Real weight = static_cast<Real>(flipped_y_[a]);
-      const Real* t = pass.data() + (static_cast<std::size_t>(i0 + a) * pass_cols_ + j) * columns;
-      for (std::size_t c = 0; c < columns; ++c) out[c] += weight * t[c];
-    }
+    sum_of_taps(columns, output + p * columns, [&](auto&& add) {
+      for (int a = 0; a < kernel_rows_; ++a)
+        add(pass.data() + (static_cast<std::size_t>(i0 + a) * pass_cols_ + j) * columns,
+            static_cast<Real>(flipped_y_[a]));
+    });
   }
 }
 

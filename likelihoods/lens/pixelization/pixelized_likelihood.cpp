@@ -6,6 +6,7 @@
 #include <limits>
 
 #include "core/error.hpp"
+#include "core/phase_profile.hpp"
 #include "likelihoods/lens/lens_parameters.hpp"
 
 namespace nslab {
@@ -104,6 +105,7 @@ PixelizedFit PixelizedLikelihood<Real>::fit(std::span<const double> theta,
   // blurring pixels, then blurred with the flux from outside the mask.
   auto light = scratch.take<double>((n + b) * kLight);
   const SubPixelGrid& grid = im.light_profile_grid;
+  PhaseTimer light_timer(Phase::kLightProfiles);
   for (std::size_t p = 0; p < n; ++p) {
     std::array<double, kLight> sums{};
     for (std::uint32_t k = grid.begin[p]; k < grid.begin[p + 1]; ++k)
@@ -112,18 +114,23 @@ PixelizedFit PixelizedLikelihood<Real>::fit(std::span<const double> theta,
   }
   for (std::size_t q = 0; q < b; ++q)
     lens.light.evaluate(im.blurring[q].y, im.blurring[q].x, light.data() + (n + q) * kLight);
+  light_timer.stop();
   auto blurred_light = scratch.take<double>(n * kLight);
+  PhaseTimer blur_timer(Phase::kBlurring);
   im.psf->convolve(light.data(), kLight, true, blurred_light.data());
+  blur_timer.stop();
 
   // The pixelization grid (one point per masked pixel), traced and relocated.
   auto traced_y = scratch.take<double>(n);
   auto traced_x = scratch.take<double>(n);
+  PhaseTimer trace_timer(Phase::kRayTracing);
   for (std::size_t i = 0; i < n; ++i) {
     lens.mass.trace(im.mask.pixels[i].y, im.mask.pixels[i].x, traced_y[i], traced_x[i]);
     if (!std::isfinite(traced_y[i]) || !std::isfinite(traced_x[i])) return result;
   }
   const BorderEllipse border = fit_border_ellipse(traced_y, traced_x, border_);
   result.relocated_points = relocate_outside_border(border, traced_y, traced_x);
+  trace_timer.stop();
 
   auto rows = scratch.take<PixelMapping>(n);
   auto regularization = scratch.take<double>(s * s);
@@ -155,16 +162,23 @@ void PixelizedLikelihood<Real>::dense_equations(
   const MaskedImaging& im = *imaging_;
   const std::size_t n = im.masked_pixels(), s = source_->source_pixels(), t = layout_.parameters;
   auto mapping = scratch.take<Real>(n * s);
+  PhaseTimer mapping_timer(Phase::kMapping);
   fill_mapping_matrix<Real>(rows, s, mapping.data(), s, 0);
+  mapping_timer.stop();
   // [B_light | B = P M], pixel-major: the columns the normal equations take.
   auto columns = scratch.take<Real>(n * t);
+  PhaseTimer blur_timer(Phase::kBlurring);
   for (std::size_t i = 0; i < n; ++i)
     for (std::size_t j = 0; j < kLight; ++j)
       columns[i * t + j] = static_cast<Real>(blurred_light[i * kLight + j]);
   blur_mapping_matrix<Real>(psf_, mapping.data(), s, columns.data(), t, kLight);
+  blur_timer.stop();
+  PhaseTimer curvature_timer(Phase::kCurvature);
   dense_normal_equations<Real>(columns, t, im.data.span(), im.noise_map.span(), curvature,
                                data_vector, scratch);
+  curvature_timer.stop();
   solution = solve_inversion(layout_, curvature, data_vector, regularization, reconstruction, scratch);
+  PhaseTimer chi_squared_timer(Phase::kChiSquared);
   if (solution.solved)
     chi_squared = dense_chi_squared<Real>(columns, t, im.data.span(), im.noise_map.span(),
                                           reconstruction);
@@ -183,6 +197,7 @@ void PixelizedLikelihood<Real>::sparse_equations(
 
   // Light block and its data vector: B_g^T N^-1 B_h and B_g^T N^-1 d.
   auto weighted_light = scratch.take<double>(n * kLight);  // B / sigma^2
+  PhaseTimer light_block_timer(Phase::kCurvature);
   std::fill(f, f + t * t, 0.0);
   std::fill(data_vector.begin(), data_vector.end(), 0.0);
   for (std::size_t i = 0; i < n; ++i) {
@@ -197,8 +212,12 @@ void PixelizedLikelihood<Real>::sparse_equations(
       for (std::size_t g = 0; g < kLight; ++g) f[g + h * t] += weighted[g] * light[h];
   }
   // Light x source: B_g^T N^-1 P M = (P^T N^-1 B_g)^T M.
+  light_block_timer.stop();
   auto projected = scratch.take<double>(n * kLight);
+  PhaseTimer transpose_timer(Phase::kBlurring);
   psf_.apply_transpose(weighted_light.data(), kLight, projected.data());
+  transpose_timer.stop();
+  PhaseTimer curvature_timer(Phase::kCurvature);
   for (std::size_t i = 0; i < n; ++i)
     for (int k = 0; k < 4; ++k) {
       const std::int32_t a = rows[i].index[k];
@@ -211,13 +230,17 @@ void PixelizedLikelihood<Real>::sparse_equations(
     for (std::size_t g = 0; g < kLight; ++g) f[(kLight + a) + g * t] = f[g + (kLight + a) * t];
   // Source block M^T W M and D_s = M^T P^T (d / sigma^2).
   w_tilde_->curvature(rows, s, f + kLight + kLight * t, t, scratch);
+  curvature_timer.stop();
+  PhaseTimer data_vector_timer(Phase::kMapping);
   mapping_transpose_times(rows, w_tilde_->weighted_data(), data_vector.subspan(kLight, s));
+  data_vector_timer.stop();
 
   solution = solve_inversion(layout_, curvature, data_vector, regularization, reconstruction, scratch);
   if (!solution.solved) return;
   // Model: B_light s_light + P (M s_source).
   auto mapped = scratch.take<double>(n);
   auto blurred = scratch.take<double>(n);
+  PhaseTimer chi_squared_timer(Phase::kChiSquared);
   mapping_times(rows, reconstruction.subspan(kLight, s), mapped);
   psf_.apply(mapped.data(), blurred.data());
   chi_squared = 0.0;

@@ -4,6 +4,7 @@
 #include <cmath>
 #include <stdexcept>
 
+#include "core/phase_profile.hpp"
 #include "likelihoods/lens/mesh/constant_split.hpp"
 #include "likelihoods/lens/mesh/delaunay.hpp"
 
@@ -35,6 +36,9 @@ bool RectangularSource::map(const LensMass&, const BorderEllipse&, std::span<con
                             std::span<PixelMapping> rows, std::span<double> regularization,
                             ScratchArena& scratch) const {
   const std::size_t n = y.size();
+  // The adaptive mesh is built from the traced points' ranks as it
+  // interpolates, so the profile books both as mesh.
+  PhaseTimer mesh_timer(Phase::kMesh);
   auto weights = scratch.take<RectangularWeights>(n);
   mesh_.interpolate(y, x, weight_map_.span(), scratch, weights);
   for (std::size_t i = 0; i < n; ++i)
@@ -75,15 +79,20 @@ bool DelaunaySource::map(const LensMass& lens, const BorderEllipse& border,
   const std::size_t v = source_pixels();
   auto vy = scratch.take<double>(v);
   auto vx = scratch.take<double>(v);
+  PhaseTimer trace_timer(Phase::kRayTracing);
   for (std::size_t k = 0; k < v; ++k) {
     lens.trace(vertex_y_[k], vertex_x_[k], vy[k], vx[k]);
     if (!std::isfinite(vy[k]) || !std::isfinite(vx[k])) return false;
   }
   relocate_outside_border(border, vy, vx);
+  trace_timer.stop();
   const auto storage = DelaunayTriangulation::take_storage(scratch, v);
   auto dual_area = scratch.take<double>(v);
   try {
+    PhaseTimer mesh_timer(Phase::kMesh);
     const DelaunayTriangulation triangulation(vy, vx, storage);
+    mesh_timer.stop();
+    PhaseTimer mapping_timer(Phase::kMapping);
     int hint = 0;
     for (std::size_t i = 0; i < y.size(); ++i) {
       const TriangleWeights w = triangulation.interpolation_weights(y[i], x[i], hint);
@@ -94,6 +103,8 @@ bool DelaunaySource::map(const LensMass& lens, const BorderEllipse& border,
       rows[i].index[3] = -1;
       rows[i].weight[3] = 0.0;
     }
+    mapping_timer.stop();
+    PhaseTimer regularization_timer(Phase::kMesh);
     const Eigen::Index s = static_cast<Eigen::Index>(v);
     constant_split_regularization(triangulation, coefficient, areas_factor_, dual_area,
                                   Eigen::Map<Eigen::MatrixXd>(regularization.data(), s, s));

@@ -2,7 +2,10 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
+#include <limits>
+#include <stdexcept>
 #include <numbers>
 
 namespace nslab {
@@ -70,6 +73,40 @@ TEST(LensProfiles, GaussianBasisFollowsItsMajorAxis) {
   EXPECT_NEAR(value, std::exp(-q * q * d * d / (2 * sigma * sigma)), 1e-14);
   basis.evaluate(0.1 + d * std::cos(rad), 0.2 - d * std::sin(rad), &value);  // along the minor axis
   EXPECT_NEAR(value, std::exp(-d * d / (2 * sigma * sigma)), 1e-14);
+}
+
+TEST(LensProfiles, GaussianBasisValuesUnderTheSmallestNormalAreZeroAndTheRestMatchLibm) {
+  // Widths from far too narrow to matter to wide: the narrow ones must come
+  // out exactly 0 (flushed), the others as std::exp gives them.
+  const std::vector<double> sigmas = {1e-4, 1e-3, 0.01, 0.1, 1.0, 3.0};
+  const GaussianBasis basis(0.0, 0.0, {0.0, 0.0}, sigmas);
+  for (double r : {0.0, 0.02, 0.5, 2.0, 40.0}) {
+    double values[6], floats_as_double[6];
+    float floats[6];
+    basis.evaluate(r, 0.0, values);
+    basis.evaluate(r, 0.0, floats);
+    for (int k = 0; k < 6; ++k) {
+      const double argument = -r * r / (2 * sigmas[k] * sigmas[k]);
+      const double expected = std::exp(argument);
+      // Eigen's vectorised exp: relative error within a few ulp times |argument|.
+      const double tolerance = 1e-15 * std::max(1.0, std::abs(argument)) * expected;
+      if (expected < std::numeric_limits<double>::min()) EXPECT_EQ(values[k], 0.0);
+      else EXPECT_NEAR(values[k], expected, tolerance) << "r " << r << " sigma " << sigmas[k];
+      floats_as_double[k] = floats[k];
+      if (expected < std::numeric_limits<float>::min()) EXPECT_EQ(floats_as_double[k], 0.0);
+      else EXPECT_NEAR(floats_as_double[k], expected, 1e-7 * expected);
+    }
+    double sums[6] = {1, 1, 1, 1, 1, 1};
+    basis.accumulate(r, 0.0, 2.0, sums);
+    for (int k = 0; k < 6; ++k) EXPECT_DOUBLE_EQ(sums[k], 1.0 + 2.0 * values[k]);
+  }
+}
+
+TEST(LensProfiles, GaussianBasisRefusesWidthsThatAreNotPositiveAndAscending) {
+  EXPECT_THROW(GaussianBasis(0, 0, {0, 0}, {0.2, 0.1}), std::invalid_argument);
+  EXPECT_THROW(GaussianBasis(0, 0, {0, 0}, {0.0, 0.1}), std::invalid_argument);
+  EXPECT_THROW(GaussianBasis(0, 0, {0, 0}, std::vector<double>(GaussianBasis::kMaxGaussians + 1, 1.0)),
+               std::invalid_argument);
 }
 
 TEST(LensProfiles, MgeSigmasAreLogSpacedFromOneMicroArcsecToTheMaskRadius) {
