@@ -54,26 +54,60 @@ bool fnnls_solve(Eigen::Map<const Matrix> a, std::span<const double> b, std::spa
   const double gradient_tolerance = tolerance * std::max(1.0, b_max);
   std::size_t count = 0;
 
+  // ws.factor holds L (lower, leading dimension k) with L L^T = A[list, list]
+  // for the first `factored` entries of the passive list: the Cholesky factor
+  // of a leading block is the leading block of the factor, so entries
+  // appended to the list extend L by a row each (O(np^2)) instead of a new
+  // factorisation (O(np^3)); removing an entry keeps the rows before it.
+  std::size_t factored = 0;
+  using StridedMap = Eigen::Map<Matrix, 0, Eigen::OuterStride<>>;
+  auto factor = [&](std::size_t np) {
+    return StridedMap(ws.factor.data(), static_cast<Eigen::Index>(np), static_cast<Eigen::Index>(np),
+                      Eigen::OuterStride<>(static_cast<Eigen::Index>(k)));
+  };
+  // Row j of L: L[j, :j] = (L[:j, :j]^-1 A[list[:j], list[j]])^T, L[j, j] = sqrt(A_jj - |.|^2).
+  // ws.w is free here (the outer loop recomputes it before reading it).
+  auto extend_factor = [&](std::size_t j) -> bool {
+    StridedMap f = factor(j + 1);
+    const std::uint32_t column = ws.passive_list[j];
+    Eigen::Map<Vector> l(ws.w.data(), static_cast<Eigen::Index>(j));
+    for (std::size_t r = 0; r < j; ++r) l[r] = a(ws.passive_list[r], column);
+    f.topLeftCorner(j, j).triangularView<Eigen::Lower>().solveInPlace(l);
+    const double pivot = a(column, column) - l.squaredNorm();
+    if (!(pivot > 0.0)) return false;  // not positive definite, as a full LLT would find
+    f.row(j).head(j) = l.transpose();
+    f(j, j) = std::sqrt(pivot);
+    return true;
+  };
   // z[list] = A[list, list]^-1 b[list] for the first `np` entries of the passive list.
   auto solve_passive = [&](std::size_t np) -> bool {
-    Eigen::Map<Matrix> f(ws.factor.data(), static_cast<Eigen::Index>(np),
-                         static_cast<Eigen::Index>(np));
-    for (std::size_t c = 0; c < np; ++c)
-      for (std::size_t r = 0; r < np; ++r) f(r, c) = a(ws.passive_list[r], ws.passive_list[c]);
-    Eigen::LLT<Eigen::Ref<Matrix>, Eigen::Lower> llt(f);
-    if (llt.info() != Eigen::Success) return false;
+    StridedMap f = factor(np);
+    factored = std::min(factored, np);
+    if (3 * (np - factored) >= np) {  // most of L is new: factorise afresh
+      for (std::size_t c = 0; c < np; ++c)
+        for (std::size_t r = c; r < np; ++r) f(r, c) = a(ws.passive_list[r], ws.passive_list[c]);
+      Eigen::LLT<Eigen::Ref<Matrix, 0, Eigen::OuterStride<>>, Eigen::Lower> llt(f);
+      if (llt.info() != Eigen::Success) return false;
+      factored = np;
+    }
+    for (; factored < np; ++factored)
+      if (!extend_factor(factored)) return false;
     Eigen::Map<Vector> rhs(ws.rhs.data(), static_cast<Eigen::Index>(np));
     for (std::size_t r = 0; r < np; ++r) rhs[r] = b[ws.passive_list[r]];
-    llt.solveInPlace(rhs);
+    f.triangularView<Eigen::Lower>().solveInPlace(rhs);
+    f.triangularView<Eigen::Lower>().adjoint().solveInPlace(rhs);
     for (std::size_t r = 0; r < np; ++r) ws.z[ws.passive_list[r]] = rhs[r];
     ++count;
     return true;
   };
-  // Drops passive entries whose flag says so, keeping the list's order.
+  // Drops passive entries whose flag says so, keeping the list's order; the
+  // factor stays valid up to the first entry dropped.
   auto compact = [&](std::size_t np) {
     std::size_t kept = 0;
-    for (std::size_t r = 0; r < np; ++r)
+    for (std::size_t r = 0; r < np; ++r) {
       if (ws.state[ws.passive_list[r]] == 1) ws.passive_list[kept++] = ws.passive_list[r];
+      else factored = std::min(factored, r);
+    }
     return kept;
   };
 
@@ -83,8 +117,10 @@ bool fnnls_solve(Eigen::Map<const Matrix> a, std::span<const double> b, std::spa
   for (std::size_t i = 0; i < k; ++i) ws.passive_list[i] = static_cast<std::uint32_t>(i);
   if (k > 0 && solve_passive(k)) {
     np = 0;
-    for (std::size_t i = 0; i < k; ++i)
+    for (std::size_t i = 0; i < k; ++i) {
       if (ws.z[i] > 0.0) ws.passive_list[np++] = static_cast<std::uint32_t>(i), ws.state[i] = 1;
+      else factored = std::min(factored, i);  // the list was 0..k-1 up to here
+    }
     // Repair the warm start: drop every non-positive entry and re-solve.
     while (np > 0) {
       if (!solve_passive(np)) return false;

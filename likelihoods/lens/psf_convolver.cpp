@@ -14,28 +14,34 @@ struct Tap {
   Real weight;
 };
 
-// out[c] += sum_t taps[t].weight * taps[t].row[c] for c < columns. The
-// columns go in blocks of one cache line held in registers across the taps,
-// with even and odd taps in two sums: one sum alone is bound by the add
-// latency (each tap waits for the previous one's add), two keep twice as
-// many adds in flight.
+// out[c0, c0 + Width) += sum_t taps[t].weight * taps[t].row[c0, c0 + Width),
+// the Width columns held in registers across all the taps, with even and odd
+// taps in two sums: one sum alone is bound by the add latency (each tap waits
+// for the previous one's add), two keep twice as many adds in flight.
+template <class Real, int Width>
+void add_weighted_block(const Tap<Real>* taps, int count, std::size_t c0, Real* out) {
+  using Block = Eigen::Matrix<Real, Width, 1>;
+  Block even = Block::Zero(), odd = Block::Zero();
+  int t = 0;
+  for (; t + 1 < count; t += 2) {
+    even += taps[t].weight * Eigen::Map<const Block>(taps[t].row + c0);
+    odd += taps[t + 1].weight * Eigen::Map<const Block>(taps[t + 1].row + c0);
+  }
+  if (t < count) even += taps[t].weight * Eigen::Map<const Block>(taps[t].row + c0);
+  Eigen::Map<Block>(out + c0) += even + odd;
+}
+
+// out[c] += sum_t taps[t].weight * taps[t].row[c] for c < columns: blocks of
+// one cache line, then halves of it down to one column for the rest (20
+// lens-light columns in double are 8 + 8 + 4).
 template <class Real>
 void add_weighted_rows(const Tap<Real>* taps, int count, std::size_t columns, Real* out) {
-  constexpr int kBlock = 64 / sizeof(Real);
-  using Block = Eigen::Matrix<Real, kBlock, 1>;
+  constexpr int kLine = 64 / sizeof(Real);
   std::size_t c0 = 0;
-  for (; c0 + kBlock <= columns; c0 += kBlock) {
-    Block even = Block::Zero(), odd = Block::Zero();
-    int t = 0;
-    for (; t + 1 < count; t += 2) {
-      even += taps[t].weight * Eigen::Map<const Block>(taps[t].row + c0);
-      odd += taps[t + 1].weight * Eigen::Map<const Block>(taps[t + 1].row + c0);
-    }
-    if (t < count) even += taps[t].weight * Eigen::Map<const Block>(taps[t].row + c0);
-    Eigen::Map<Block>(out + c0) += even + odd;
-  }
-  for (int t = 0; t < count; ++t)
-    for (std::size_t c = c0; c < columns; ++c) out[c] += taps[t].weight * taps[t].row[c];
+  for (; c0 + kLine <= columns; c0 += kLine) add_weighted_block<Real, kLine>(taps, count, c0, out);
+  if (c0 + kLine / 2 <= columns) add_weighted_block<Real, kLine / 2>(taps, count, c0, out), c0 += kLine / 2;
+  if (c0 + kLine / 4 <= columns) add_weighted_block<Real, kLine / 4>(taps, count, c0, out), c0 += kLine / 4;
+  for (; c0 < columns; ++c0) add_weighted_block<Real, 1>(taps, count, c0, out);
 }
 
 // out[c] = sum over taps of weight * row[c], where for_each_tap(add) calls
