@@ -63,6 +63,42 @@ TEST(LensInversion, FnnlsFindsTheExactNonNegativeMinimiser) {
   }
 }
 
+// Large problems (the factor is extended and cut back many times on the way)
+// have no brute force; the KKT conditions certify the unique minimiser:
+// s >= 0, the gradient b - A s is 0 where s > 0 and <= 0 where s = 0.
+TEST(LensInversion, FnnlsMeetsTheKktConditionsOnLargeProblems) {
+  std::mt19937 rng(11);
+  std::normal_distribution<double> normal;
+  for (int k : {40, 150, 400}) {
+    const Matrix a = random_spd(k, rng, 0.5);
+    Vector b(k);
+    for (int i = 0; i < k; ++i) b[i] = normal(rng) * 10.0;
+    std::vector<std::byte> memory(fnnls_scratch_bytes(k));
+    ScratchArena scratch(memory.data(), memory.size());
+    std::vector<double> s(k);
+    std::size_t iterations = 0;
+    ASSERT_TRUE(fnnls(std::span<const double>(a.data(), k * k), std::span<const double>(b.data(), k), s,
+                      scratch, &iterations));
+    const Vector x = Eigen::Map<const Vector>(s.data(), k);
+    const Vector gradient = b - a * x;
+    const double scale = b.cwiseAbs().maxCoeff();
+    int positive = 0;
+    for (int i = 0; i < k; ++i) {
+      EXPECT_GE(x[i], 0.0);
+      if (x[i] > 0.0) {
+        ++positive;
+        EXPECT_NEAR(gradient[i], 0.0, 1e-9 * scale) << "k " << k << " i " << i;
+      } else {
+        EXPECT_LE(gradient[i], 1e-9 * scale) << "k " << k << " i " << i;
+      }
+    }
+    // Both kinds of entries occur, so the active set really moved.
+    EXPECT_GT(positive, k / 10);
+    EXPECT_LT(positive, k - k / 10);
+    EXPECT_GT(iterations, 2u);
+  }
+}
+
 TEST(LensInversion, RegularizedBlockGivesSubBlockLogDetsAndAddsDiagonalOnlyOutsideIt) {
   std::mt19937 rng(11);
   const int n = 7, begin = 3, m = 4;
