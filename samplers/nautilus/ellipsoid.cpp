@@ -43,7 +43,12 @@ EnclosingEllipsoid minimum_volume_enclosing_ellipsoid(const PointMatrix& points)
 
   std::vector<Eigen::Index> order(static_cast<std::size_t>(n));
   const int updates = static_cast<int>(std::min<Eigen::Index>(kKhachiyanUpdatesPerIteration, n));
+  Eigen::VectorXd moment_inverse_q(dim + 1);
   for (int iteration = 0; iteration < kKhachiyanIterations; ++iteration) {
+    // Within an iteration the inverse follows the rank-one updates by
+    // Sherman-Morrison; once per iteration it is recomputed from the moment
+    // matrix itself, so round-off cannot build up over the 2,000 updates.
+    if (iteration > 0) moment_inverse = spd_inverse(moment, "the point moment matrix");
     const Eigen::VectorXd g = (lifted.array() * (moment_inverse * lifted).array()).colwise().sum();
     std::iota(order.begin(), order.end(), Eigen::Index{0});
     std::partial_sort(order.begin(), order.begin() + updates, order.end(),
@@ -54,11 +59,17 @@ EnclosingEllipsoid minimum_volume_enclosing_ellipsoid(const PointMatrix& points)
       const Eigen::Index j = order[static_cast<std::size_t>(k)];
       // The first update uses this iteration's g; later ones see the updated
       // moment matrix, as in nautilus.
-      const double g_j = k == 0 ? g[j] : lifted.col(j).dot(moment_inverse * lifted.col(j));
+      moment_inverse_q.noalias() = moment_inverse * lifted.col(j);
+      const double g_j = k == 0 ? g[j] : lifted.col(j).dot(moment_inverse_q);
       if (!(g_j >= lifted_dim)) continue;
       const double step = (g_j - lifted_dim) / (lifted_dim * (g_j - 1.0));
       moment = (1.0 - step) * moment + step * lifted.col(j) * lifted.col(j).transpose();
-      moment_inverse = spd_inverse(moment, "the point moment matrix");
+      // ((1 - a) M + a q q^T)^-1 = (M^-1 - c M^-1 q q^T M^-1 / (1 + c g)) / (1 - a), c = a / (1 - a),
+      // with g = q^T M^-1 q as this update computed it.
+      const double c = step / (1.0 - step);
+      const double g_now = lifted.col(j).dot(moment_inverse_q);
+      moment_inverse.noalias() -= (c / (1.0 + c * g_now)) * moment_inverse_q * moment_inverse_q.transpose();
+      moment_inverse /= 1.0 - step;
       weight *= 1.0 - step;
       weight[j] += step;
     }
