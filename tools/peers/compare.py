@@ -347,7 +347,14 @@ def lens_section(root: Path, out):
             line = (f"- `{rel}`: PyAutoLens JAX on CPU (jit+vmap, batch {j['batch']}, one thread): "
                     f"{j['ms_per_eval_mean']:.1f} ± {j['ms_per_eval_sd']:.1f} ms/eval over {j['repeats']} repeats "
                     f"(compile {j['compile_s']:.0f} s)")
-            if "nslab" in doc:
+            if "nslab_bench" in doc:
+                b = doc["nslab_bench"]
+                ratios = b["jax_over_nslab_per_repeat"]
+                line += (f"; nslab's likelihood beside it (`nslab bench`, batch {b['batch']}, one thread, "
+                         f"interleaved): {b['ms_per_eval_mean']:.2f} ± {b['ms_per_eval_sd']:.2f} ms/eval; "
+                         f"JAX / nslab per repeat {', '.join(f'{r:.1f}' for r in ratios)} "
+                         f"(mean {st.mean(ratios):.1f} ± {st.stdev(ratios) if len(ratios) > 1 else 0:.1f})")
+            elif "nslab" in doc:
                 n = doc["nslab"]
                 line += (f"; nslab NSS on the same cell, threads={n['threads']}: {n['time_per_eval_ms']:.1f} ms/eval "
                          f"({n['likelihood_evals']} evals, likelihood {n['likelihood_ms_per_eval']:.1f} ms/eval); "

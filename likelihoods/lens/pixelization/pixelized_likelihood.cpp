@@ -4,7 +4,9 @@
 #include <array>
 #include <cmath>
 #include <limits>
+#include <type_traits>
 
+#include "core/denormals.hpp"
 #include "core/error.hpp"
 #include "core/phase_profile.hpp"
 #include "likelihoods/lens/lens_parameters.hpp"
@@ -99,6 +101,7 @@ std::size_t PixelizedLikelihood<Real>::bytes_per_replica() const {
 template <class Real>
 PixelizedFit PixelizedLikelihood<Real>::fit(std::span<const double> theta,
                                             ScratchArena& scratch) const {
+  const FlushDenormalsScope flush(std::is_same_v<Real, float>);
   const MaskedImaging& im = *imaging_;
   const std::size_t n = im.masked_pixels(), b = im.blurring_pixels();
   const std::size_t s = source_->source_pixels(), t = layout_.parameters;
