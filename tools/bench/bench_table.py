@@ -94,7 +94,8 @@ def main():
     profiles = sorted(folder.glob("profile-*.json"))
     if profiles:
         print("\n## Where the time of one hst fp64 evaluation goes\n")
-        print("`nslab eval CELL --at truth --profile 20` on one thread: mean ms per evaluation in each "
+        print("`nslab eval CELL --at truth --profile 20` (the pixelized models: the true lens, regularization "
+              "coefficient 1) on one thread: mean ms per evaluation in each "
               "phase marked in the likelihood (core/phase_profile.hpp); `other` is the time between "
               "markers.\n")
         phases = ["ray_tracing", "light_profiles", "mesh", "mapping", "blurring", "curvature", "nnls",
