@@ -5,8 +5,19 @@
 
 namespace nslab {
 
+namespace {
+// K[r - 1 - a][c - 1 - b] at (a, b): P^T is the convolution with this kernel.
+Image2D turned_half_way(const Image2D& kernel) {
+  Image2D turned(kernel.rows, kernel.cols);
+  for (int a = 0; a < kernel.rows; ++a)
+    for (int b = 0; b < kernel.cols; ++b) turned.at(a, b) = kernel.at(kernel.rows - 1 - a, kernel.cols - 1 - b);
+  return turned;
+}
+}  // namespace
+
 MaskedPsfOperator::MaskedPsfOperator(const Image2D& kernel, const CircularMask& mask)
-    : kernel_rows_(kernel.rows), kernel_cols_(kernel.cols), kernel_(kernel.values) {
+    : kernel_rows_(kernel.rows), kernel_cols_(kernel.cols), kernel_(kernel.values),
+      transposed_(turned_half_way(kernel), mask.pixels, {}) {
   if (kernel.rows % 2 == 0 || kernel.cols % 2 == 0)
     throw std::invalid_argument("PSF kernel sides must be odd");
   const int pad_r = reach_rows(), pad_c = reach_cols();
@@ -24,19 +35,7 @@ MaskedPsfOperator::MaskedPsfOperator(const Image2D& kernel, const CircularMask& 
 }
 
 void MaskedPsfOperator::apply_transpose(const double* in, std::size_t columns, double* out) const {
-  const int hr = kernel_rows_ / 2, hc = kernel_cols_ / 2;
-  for (std::size_t i = 0; i < pixels(); ++i) {
-    double* o = out + i * columns;
-    std::fill(o, o + columns, 0.0);
-    for (int dr = -hr; dr <= hr; ++dr)
-      for (int dc = -hc; dc <= hc; ++dc) {
-        const std::int32_t k = neighbor(i, dr, dc);
-        if (k < 0) continue;
-        const double w = kernel(hr + dr, hc + dc);
-        const double* v = in + static_cast<std::size_t>(k) * columns;
-        for (std::size_t j = 0; j < columns; ++j) o[j] += w * v[j];
-      }
-  }
+  transposed_.convolve(in, columns, false, out);
 }
 
 void MaskedPsfOperator::apply(const double* in, double* out) const {

@@ -13,6 +13,7 @@
 
 #include "likelihoods/grid/circular_mask.hpp"
 #include "likelihoods/lens/fits_image.hpp"
+#include "likelihoods/lens/psf_convolver.hpp"
 
 namespace nslab {
 
@@ -37,7 +38,9 @@ class MaskedPsfOperator {
   int reach_rows() const { return 2 * (kernel_rows_ / 2); }
   int reach_cols() const { return 2 * (kernel_cols_ / 2); }
 
-  // out = P^T in, for `columns` images stored pixel-major (in[i * columns + j]).
+  // out = P^T in, for `columns` images stored pixel-major (in[i * columns + j]):
+  // the same-mode convolution with the kernel turned by 180 degrees, on
+  // PsfConvolver's register-blocked loop.
   void apply_transpose(const double* in, std::size_t columns, double* out) const;
   // out = P in for one image.
   void apply(const double* in, double* out) const;
@@ -53,6 +56,7 @@ class MaskedPsfOperator {
   int canvas_cols_;                   // padded canvas the offsets index
   std::vector<std::int32_t> slim_;    // padded canvas -> masked index, -1 elsewhere
   std::vector<std::ptrdiff_t> origin_;  // masked index -> padded canvas index
+  PsfConvolver transposed_;           // P^T: the turned kernel on the masked pixels only
 };
 
 }  // namespace nslab

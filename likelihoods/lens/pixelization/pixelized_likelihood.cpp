@@ -15,13 +15,6 @@ namespace nslab {
 
 namespace {
 constexpr std::size_t kLight = kMgeTotalGaussians;  // lens-light columns, first in the layout
-
-Image2D turned_half_way(const Image2D& kernel) {
-  Image2D turned(kernel.rows, kernel.cols);
-  for (int a = 0; a < kernel.rows; ++a)
-    for (int b = 0; b < kernel.cols; ++b) turned.at(a, b) = kernel.at(kernel.rows - 1 - a, kernel.cols - 1 - b);
-  return turned;
-}
 }  // namespace
 
 InversionFormulation inversion_formulation_from(const std::string& text) {
@@ -60,8 +53,7 @@ PixelizedLikelihood<Real>::PixelizedLikelihood(std::shared_ptr<const MaskedImagi
       imaging_(std::move(imaging)), source_(std::move(source)), formulation_(formulation),
       sigmas_(mge_sigmas(imaging_->mask.radius, kMgeTotalGaussians)),
       border_(border_pixel_indexes(imaging_->mask)),
-      psf_(imaging_->dataset.psf, imaging_->mask),
-      transposed_psf_(turned_half_way(imaging_->dataset.psf), imaging_->mask.pixels, {}) {
+      psf_(imaging_->dataset.psf, imaging_->mask) {
   const std::size_t s = source_->source_pixels();
   layout_.parameters = kLight + s;
   layout_.regularized_begin = kLight;
@@ -229,7 +221,7 @@ void PixelizedLikelihood<Real>::sparse_equations(
   light_block_timer.stop();
   auto projected = scratch.take<double>(n * kLight);
   PhaseTimer transpose_timer(Phase::kBlurring);
-  transposed_psf_.convolve(weighted_light.data(), kLight, false, projected.data());
+  psf_.apply_transpose(weighted_light.data(), kLight, projected.data());
   transpose_timer.stop();
   PhaseTimer curvature_timer(Phase::kCurvature);
   for (std::size_t i = 0; i < n; ++i)

@@ -29,7 +29,6 @@
 #include "likelihoods/lens/inversion.hpp"
 #include "likelihoods/lens/masked_imaging.hpp"
 #include "likelihoods/lens/pixelization/masked_psf_operator.hpp"
-#include "likelihoods/lens/psf_convolver.hpp"
 #include "likelihoods/lens/pixelization/pixelized_source.hpp"
 #include "likelihoods/lens/pixelization/w_tilde.hpp"
 #include "likelihoods/likelihood.hpp"
@@ -93,10 +92,6 @@ class PixelizedLikelihood final : public PointwiseLikelihood {
   std::vector<double> sigmas_;
   std::vector<int> border_;
   MaskedPsfOperator psf_;
-  // P^T of the masked-only PSF for many columns at once: the same-mode
-  // convolution with the kernel turned by 180 degrees, on PsfConvolver's
-  // register-blocked loop.
-  PsfConvolver transposed_psf_;
   std::unique_ptr<const WTildeOperator> w_tilde_;
   LinearParameterLayout layout_;
 };
