@@ -1,7 +1,6 @@
 #include "likelihoods/lens/mge_likelihood.hpp"
 
 #include <array>
-#include <type_traits>
 
 #include "core/denormals.hpp"
 #include "core/phase_profile.hpp"
@@ -59,7 +58,7 @@ std::size_t MgeLikelihood<Real>::bytes_per_replica() const {
 
 template <class Real>
 FitParts MgeLikelihood<Real>::fit(std::span<const double> theta, ScratchArena& scratch) const {
-  const FlushDenormalsScope flush(std::is_same_v<Real, float>);
+  const FlushDenormalsScope flush(true);
   const MaskedImaging& im = *imaging_;
   const std::size_t n = im.masked_pixels(), b = im.blurring_pixels();
   const LensGalaxy lens = lens_galaxy_from(theta, sigmas_);

@@ -1,5 +1,5 @@
-// FlushDenormalsScope: subnormal float results are 0 inside, and the
-// caller's mode comes back outside.
+// FlushDenormalsScope: subnormal float and double results are 0 inside, and
+// the caller's mode comes back outside.
 #include "core/denormals.hpp"
 
 #include <gtest/gtest.h>
@@ -10,8 +10,9 @@ namespace nslab {
 namespace {
 
 // Through volatile, so the compiler cannot fold the product at compile time.
-float product(float a, float b) {
-  volatile float x = a, y = b;
+template <class Real>
+Real product(Real a, Real b) {
+  volatile Real x = a, y = b;
   return x * y;
 }
 
@@ -29,6 +30,21 @@ TEST(Denormals, ScopeFlushesSubnormalResultsAndRestoresTheMode) {
     const FlushDenormalsScope off(false);
     EXPECT_GT(product(tiny, 0.25f), 0.0f);
   }
+#else
+  GTEST_SKIP() << "no SSE control register on this architecture";
+#endif
+}
+
+TEST(Denormals, ScopeFlushesDoubleToo) {
+#if defined(__SSE__)
+  const double tiny = std::numeric_limits<double>::min();
+  EXPECT_GT(product(tiny, 0.25), 0.0);
+  {
+    const FlushDenormalsScope flush;
+    EXPECT_EQ(product(tiny, 0.25), 0.0);
+    EXPECT_EQ(product(tiny, 2.0), 2.0 * tiny);
+  }
+  EXPECT_GT(product(tiny, 0.25), 0.0);
 #else
   GTEST_SKIP() << "no SSE control register on this architecture";
 #endif

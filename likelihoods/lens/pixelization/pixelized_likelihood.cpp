@@ -4,7 +4,6 @@
 #include <array>
 #include <cmath>
 #include <limits>
-#include <type_traits>
 
 #include "core/denormals.hpp"
 #include "core/error.hpp"
@@ -93,7 +92,7 @@ std::size_t PixelizedLikelihood<Real>::bytes_per_replica() const {
 template <class Real>
 PixelizedFit PixelizedLikelihood<Real>::fit(std::span<const double> theta,
                                             ScratchArena& scratch) const {
-  const FlushDenormalsScope flush(std::is_same_v<Real, float>);
+  const FlushDenormalsScope flush(true);
   const MaskedImaging& im = *imaging_;
   const std::size_t n = im.masked_pixels(), b = im.blurring_pixels();
   const std::size_t s = source_->source_pixels(), t = layout_.parameters;
