@@ -254,6 +254,28 @@ InversionSolution solve_inversion(const LinearParameterLayout& layout, std::span
   return solution;
 }
 
+namespace {
+// F = scaled^T scaled (scaled = B / sigma, N x S): a rank-k update of F's
+// lower triangle (SYRK), half the multiply-adds of the full product, then
+// the upper triangle mirrored. Float keeps the product in single precision.
+template <class Real, class Scaled>
+void curvature_from_scaled(const Scaled& scaled, std::span<double> curvature, ScratchArena& scratch) {
+  const Eigen::Index s = scaled.cols();
+  Eigen::Map<Matrix> f(curvature.data(), s, s);
+  if constexpr (std::is_same_v<Real, double>) {
+    f.setZero();
+    f.template selfadjointView<Eigen::Lower>().rankUpdate(scaled.transpose());
+  } else {
+    Eigen::Map<Eigen::Matrix<Real, Eigen::Dynamic, Eigen::Dynamic>> single(
+        scratch.take<Real>(static_cast<std::size_t>(s * s)).data(), s, s);
+    single.setZero();
+    single.template selfadjointView<Eigen::Lower>().rankUpdate(scaled.transpose());
+    f = single.template cast<double>();
+  }
+  f.template triangularView<Eigen::StrictlyUpper>() = f.transpose();
+}
+}  // namespace
+
 template <class Real>
 std::size_t dense_normal_equations_scratch_bytes(std::size_t parameters) {
   return std::is_same_v<Real, double> ? 0 : aligned_array_bytes<Real>(parameters * parameters);
@@ -276,21 +298,56 @@ void dense_normal_equations(std::span<Real> columns, std::size_t parameters,
     }
   }
   using RowMajor = Eigen::Matrix<Real, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
-  Eigen::Map<const RowMajor> scaled(columns.data(), pixels, s);
-  Eigen::Map<Matrix> f(curvature.data(), s, s);
-  // F is symmetric: a rank-k update of its lower triangle (SYRK) does half
-  // the multiply-adds of the full product; the upper triangle is mirrored.
-  if constexpr (std::is_same_v<Real, double>) {
-    f.setZero();
-    f.template selfadjointView<Eigen::Lower>().rankUpdate(scaled.transpose());
-  } else {
-    Eigen::Map<Eigen::Matrix<Real, Eigen::Dynamic, Eigen::Dynamic>> single(
-        scratch.take<Real>(s * s).data(), s, s);
-    single.setZero();
-    single.template selfadjointView<Eigen::Lower>().rankUpdate(scaled.transpose());
-    f = single.template cast<double>();
+  curvature_from_scaled<Real>(Eigen::Map<const RowMajor>(columns.data(), pixels, s), curvature, scratch);
+}
+
+template <class Real>
+std::size_t dense_normal_equations_by_column_scratch_bytes(std::size_t pixels, std::size_t parameters) {
+  return 2 * aligned_array_bytes<double>(pixels) + dense_normal_equations_scratch_bytes<Real>(parameters);
+}
+
+template <class Real>
+void dense_normal_equations_by_column(std::span<Real> columns, std::size_t parameters,
+                                      std::span<const double> data,
+                                      std::span<const double> noise_map,
+                                      std::span<double> curvature, std::span<double> data_vector,
+                                      ScratchArena& scratch) {
+  const std::size_t pixels = noise_map.size(), s = parameters;
+  auto inverse_sigma = scratch.take<double>(pixels), weighted_data = scratch.take<double>(pixels);
+  for (std::size_t i = 0; i < pixels; ++i) {
+    inverse_sigma[i] = 1.0 / noise_map[i];
+    weighted_data[i] = data[i] * inverse_sigma[i];
   }
-  f.template triangularView<Eigen::StrictlyUpper>() = f.transpose();
+  for (std::size_t j = 0; j < s; ++j) {
+    Real* column = columns.data() + j * pixels;
+    double sum = 0.0;
+    for (std::size_t i = 0; i < pixels; ++i) {
+      column[i] = static_cast<Real>(column[i] * inverse_sigma[i]);
+      sum += static_cast<double>(column[i]) * weighted_data[i];
+    }
+    data_vector[j] = sum;
+  }
+  using ColumnMajor = Eigen::Matrix<Real, Eigen::Dynamic, Eigen::Dynamic>;
+  curvature_from_scaled<Real>(Eigen::Map<const ColumnMajor>(columns.data(), pixels, s), curvature, scratch);
+}
+
+template <class Real>
+double dense_chi_squared_by_column(std::span<const Real> scaled_columns, std::size_t parameters,
+                                   std::span<const double> data, std::span<const double> noise_map,
+                                   std::span<const double> reconstruction, ScratchArena& scratch) {
+  const std::size_t pixels = noise_map.size();
+  auto model = scratch.take<double>(pixels);
+  std::fill(model.begin(), model.end(), 0.0);
+  for (std::size_t j = 0; j < parameters; ++j) {
+    const Real* column = scaled_columns.data() + j * pixels;
+    for (std::size_t i = 0; i < pixels; ++i) model[i] += static_cast<double>(column[i]) * reconstruction[j];
+  }
+  double chi_squared = 0.0;
+  for (std::size_t i = 0; i < pixels; ++i) {
+    const double residual = data[i] / noise_map[i] - model[i];
+    chi_squared += residual * residual;
+  }
+  return chi_squared;
 }
 
 template <class Real>
@@ -338,6 +395,20 @@ template void dense_normal_equations<double>(std::span<double>, std::size_t, std
 template void dense_normal_equations<float>(std::span<float>, std::size_t, std::span<const double>,
                                             std::span<const double>, std::span<double>,
                                             std::span<double>, ScratchArena&);
+template void dense_normal_equations_by_column<double>(std::span<double>, std::size_t,
+                                                       std::span<const double>, std::span<const double>,
+                                                       std::span<double>, std::span<double>, ScratchArena&);
+template void dense_normal_equations_by_column<float>(std::span<float>, std::size_t,
+                                                      std::span<const double>, std::span<const double>,
+                                                      std::span<double>, std::span<double>, ScratchArena&);
+template std::size_t dense_normal_equations_by_column_scratch_bytes<double>(std::size_t, std::size_t);
+template std::size_t dense_normal_equations_by_column_scratch_bytes<float>(std::size_t, std::size_t);
+template double dense_chi_squared_by_column<double>(std::span<const double>, std::size_t,
+                                                    std::span<const double>, std::span<const double>,
+                                                    std::span<const double>, ScratchArena&);
+template double dense_chi_squared_by_column<float>(std::span<const float>, std::size_t,
+                                                   std::span<const double>, std::span<const double>,
+                                                   std::span<const double>, ScratchArena&);
 template std::size_t dense_normal_equations_scratch_bytes<double>(std::size_t);
 template std::size_t dense_normal_equations_scratch_bytes<float>(std::size_t);
 template double dense_chi_squared<double>(std::span<const double>, std::size_t,

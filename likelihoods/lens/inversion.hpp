@@ -86,6 +86,25 @@ double dense_chi_squared(std::span<const Real> scaled_columns, std::size_t param
                          std::span<const double> data, std::span<const double> noise_map,
                          std::span<const double> reconstruction);
 
+// Steps 1 and 3 for B stored column by column (column j at
+// columns[j * pixels]), as the MGE likelihood blurs it one Gaussian at a
+// time: the same arithmetic, term for term, as the pixel-major pair above
+// (only the order of F's multiply-adds inside the rank-k update differs).
+// Scratch: 1/sigma and d/sigma per pixel, and the float F.
+template <class Real>
+void dense_normal_equations_by_column(std::span<Real> columns, std::size_t parameters,
+                                      std::span<const double> data,
+                                      std::span<const double> noise_map,
+                                      std::span<double> curvature, std::span<double> data_vector,
+                                      ScratchArena& scratch);
+template <class Real>
+std::size_t dense_normal_equations_by_column_scratch_bytes(std::size_t pixels, std::size_t parameters);
+// Scratch: the model image, pixels doubles.
+template <class Real>
+double dense_chi_squared_by_column(std::span<const Real> scaled_columns, std::size_t parameters,
+                                   std::span<const double> data, std::span<const double> noise_map,
+                                   std::span<const double> reconstruction, ScratchArena& scratch);
+
 // sum_i ln(2 pi sigma_i^2).
 double noise_normalization(std::span<const double> noise_map);
 

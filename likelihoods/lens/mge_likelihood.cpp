@@ -1,6 +1,8 @@
 #include "likelihoods/lens/mge_likelihood.hpp"
 
+#include <algorithm>
 #include <array>
+#include <limits>
 
 #include "core/denormals.hpp"
 #include "core/phase_profile.hpp"
@@ -10,6 +12,7 @@ namespace nslab {
 
 namespace {
 constexpr std::size_t kColumns = 2 * kMgeTotalGaussians;  // lens light, then source
+constexpr double kInfinity = std::numeric_limits<double>::infinity();
 }
 
 std::vector<std::string> mge_parameter_names() {
@@ -41,64 +44,128 @@ MgeLikelihood<Real>::MgeLikelihood(std::shared_ptr<const MaskedImaging> imaging)
     : PointwiseLikelihood(mge_parameter_names(), mge_prior()), imaging_(std::move(imaging)),
       sigmas_(mge_sigmas(imaging_->mask.radius, kMgeTotalGaussians)) {
   layout_.parameters = kColumns;
+  const SubPixelGrid& grid = imaging_->light_profile_grid;
+  for (std::uint32_t p = 0; p < grid.pixels(); ++p)
+    if (grid.begin[p + 1] - grid.begin[p] > 1) {
+      over_sampled_pixels_.push_back(p);
+      over_sampled_sub_pixels_ += grid.begin[p + 1] - grid.begin[p];
+    }
 }
 
 template <class Real>
 std::size_t MgeLikelihood<Real>::bytes_per_replica() const {
-  const std::size_t n = imaging_->masked_pixels(), b = imaging_->blurring_pixels();
-  return 2 * aligned_array_bytes<double>(imaging_->over_sampled_points() + b)  // traced grid (y, x)
-         + aligned_array_bytes<Real>((n + b) * kColumns)     // unblurred columns
-         + aligned_array_bytes<Real>(n * kColumns)         // blurred columns B
-         + imaging_->psf->scratch_bytes<Real>(kColumns)    // its row pass
-         + aligned_array_bytes<double>(kColumns * kColumns)  // curvature F
-         + 2 * aligned_array_bytes<double>(kColumns)       // D and s
-         + dense_normal_equations_scratch_bytes<Real>(kColumns) +
-         inversion_scratch_bytes(layout_);
+  const PsfConvolver& psf = *imaging_->psf;
+  const std::size_t n = imaging_->masked_pixels(), m = over_sampled_sub_pixels_;
+  return 2 * aligned_array_bytes<double>(psf.canvas_size())   // squared radii on the canvas: lens, source
+         + 2 * aligned_array_bytes<double>(m)                 // ... at the over-sampled sub-pixels
+         + 2 * aligned_array_bytes<double>(psf.canvas_rows())  // their minima per canvas row
+         + 2 * aligned_array_bytes<double>(psf.canvas_cols())  // ... and per canvas column
+         + aligned_array_bytes<double>(m)                     // one Gaussian at the sub-pixels
+         + aligned_array_bytes<Real>(psf.canvas_size())       // its image on the canvas
+         + aligned_array_bytes<Real>(psf.canvas_pass_size())  // the row pass
+         + aligned_array_bytes<Real>(n * kColumns)            // blurred columns B
+         + aligned_array_bytes<double>(kColumns * kColumns)   // curvature F
+         + 2 * aligned_array_bytes<double>(kColumns)          // D and s
+         + dense_normal_equations_by_column_scratch_bytes<Real>(n, kColumns)
+         + inversion_scratch_bytes(layout_)
+         + aligned_array_bytes<double>(n);                    // the model image of chi^2
 }
 
+// One Gaussian column at a time, on the PSF's canvas: squared radii are laid
+// out there once per evaluation (+inf off the input pixels, so the Gaussian
+// is 0 there), each Gaussian is one vectorised exp over the canvas plus the
+// over-sampled pixels' sums, and is blurred straight into its column of B
+// while the canvas is in cache. Per-row and per-column minima of the squared
+// radii bound where a narrow Gaussian can be nonzero, and the blurring skips
+// the rest (psf_convolver.hpp: skipping exact zeros changes no bit).
 template <class Real>
 FitParts MgeLikelihood<Real>::fit(std::span<const double> theta, ScratchArena& scratch) const {
   const FlushDenormalsScope flush(true);
   const MaskedImaging& im = *imaging_;
-  const std::size_t n = im.masked_pixels(), b = im.blurring_pixels();
+  const PsfConvolver& psf = *im.psf;
+  const auto& cells = psf.input_cells();
+  const SubPixelGrid& grid = im.light_profile_grid;
+  const std::size_t n = im.masked_pixels(), b = im.blurring_pixels(), m = over_sampled_sub_pixels_;
+  const std::size_t rows = psf.canvas_rows(), cols = psf.canvas_cols();
   const LensGalaxy lens = lens_galaxy_from(theta, sigmas_);
   const GaussianBasis source(theta[11], theta[12], {theta[13], theta[14]}, sigmas_);
+  const std::array<const GaussianBasis*, 2> bases = {&lens.light, &source};
 
-  // Ray tracing first, then the 40 Gaussian columns: two passes, so a
-  // profile (core/phase_profile.hpp) can say which of the two costs what.
-  const SubPixelGrid& grid = im.light_profile_grid;
-  const std::size_t points = grid.points();
-  auto traced_y = scratch.take<double>(points + b);
-  auto traced_x = scratch.take<double>(points + b);
+  struct SquaredRadii {
+    std::span<double> canvas, sub_pixels, row_min, col_min;
+  };
+  std::array<SquaredRadii, 2> r2;  // lens light (image plane), source (traced)
+  for (SquaredRadii& r : r2) {
+    r.canvas = scratch.take<double>(psf.canvas_size());
+    r.sub_pixels = scratch.take<double>(m);
+    r.row_min = scratch.take<double>(rows);
+    r.col_min = scratch.take<double>(cols);
+  }
   {
     PhaseTimer timer(Phase::kRayTracing);
-    for (std::size_t k = 0; k < points; ++k) lens.mass.trace(grid.y[k], grid.x[k], traced_y[k], traced_x[k]);
-    for (std::size_t q = 0; q < b; ++q)
-      lens.mass.trace(im.blurring[q].y, im.blurring[q].x, traced_y[points + q], traced_x[points + q]);
-  }
-  auto columns = scratch.take<Real>((n + b) * kColumns);
-  {
-    PhaseTimer timer(Phase::kLightProfiles);
+    auto squared_radii = [&](double y, double x, double out[2]) {
+      double beta_y, beta_x;
+      lens.mass.trace(y, x, beta_y, beta_x);
+      out[0] = lens.light.squared_radius(y, x);
+      out[1] = source.squared_radius(beta_y, beta_x);
+    };
+    for (SquaredRadii& r : r2) std::fill(r.canvas.begin(), r.canvas.end(), kInfinity);
+    double at[2];
+    std::size_t sub = 0;
     for (std::size_t p = 0; p < n; ++p) {
-      std::array<double, kColumns> sums{};
+      const std::int32_t cell = cells[p].index;
       for (std::uint32_t k = grid.begin[p]; k < grid.begin[p + 1]; ++k) {
-        lens.light.accumulate(grid.y[k], grid.x[k], 1.0, sums.data());
-        source.accumulate(traced_y[k], traced_x[k], 1.0, sums.data() + kMgeTotalGaussians);
+        squared_radii(grid.y[k], grid.x[k], at);
+        for (int s = 0; s < 2; ++s) {
+          // An over-sampled pixel's canvas cell keeps its smallest squared
+          // radius, for the bounds only: its value is binned below.
+          r2[s].canvas[cell] = std::min(r2[s].canvas[cell], at[s]);
+          if (grid.begin[p + 1] - grid.begin[p] > 1) r2[s].sub_pixels[sub] = at[s];
+        }
+        sub += grid.begin[p + 1] - grid.begin[p] > 1;
       }
-      Real* row = columns.data() + p * kColumns;
-      for (std::size_t j = 0; j < kColumns; ++j) row[j] = flushed<Real>(sums[j] * grid.weight[p]);
     }
     for (std::size_t q = 0; q < b; ++q) {
-      const MaskedPixel& pixel = im.blurring[q];
-      Real* row = columns.data() + (n + q) * kColumns;
-      lens.light.evaluate(pixel.y, pixel.x, row);
-      source.evaluate(traced_y[points + q], traced_x[points + q], row + kMgeTotalGaussians);
+      squared_radii(im.blurring[q].y, im.blurring[q].x, at);
+      for (int s = 0; s < 2; ++s) r2[s].canvas[cells[n + q].index] = at[s];
+    }
+    for (SquaredRadii& r : r2) {
+      std::fill(r.row_min.begin(), r.row_min.end(), kInfinity);
+      std::fill(r.col_min.begin(), r.col_min.end(), kInfinity);
+      for (std::size_t i = 0; i < rows; ++i)
+        for (std::size_t j = 0; j < cols; ++j) {
+          const double value = r.canvas[i * cols + j];
+          r.row_min[i] = std::min(r.row_min[i], value), r.col_min[j] = std::min(r.col_min[j], value);
+        }
     }
   }
+  auto sub_pixel_values = scratch.take<double>(m);
+  auto canvas = scratch.take<Real>(psf.canvas_size());
+  auto pass = scratch.take<Real>(psf.canvas_pass_size());
   auto blurred = scratch.take<Real>(n * kColumns);
-  {
+  for (std::size_t j = 0; j < kColumns; ++j) {
+    const std::size_t s = j / kMgeTotalGaussians, k = j % kMgeTotalGaussians;
+    const GaussianBasis& basis = *bases[s];
+    PsfConvolver::CanvasRegion nonzero;
+    {
+      PhaseTimer timer(Phase::kLightProfiles);
+      basis.column<Real>(k, r2[s].canvas, canvas);
+      basis.column<double>(k, r2[s].sub_pixels, sub_pixel_values);
+      std::size_t sub = 0;
+      for (std::uint32_t p : over_sampled_pixels_) {
+        double sum = 0.0;
+        for (std::uint32_t e = grid.begin[p]; e < grid.begin[p + 1]; ++e) sum += sub_pixel_values[sub++];
+        canvas[cells[p].index] = flushed<Real>(sum * grid.weight[p]);
+      }
+      auto bounds = [&](std::span<const double> minima, int& first, int& last) {
+        for (int i = 0; i < static_cast<int>(minima.size()); ++i)
+          if (basis.may_be_nonzero<Real>(k, minima[i])) first = std::min(first, i), last = i;
+      };
+      bounds(r2[s].row_min, nonzero.row0, nonzero.row1);
+      bounds(r2[s].col_min, nonzero.col0, nonzero.col1);
+    }
     PhaseTimer timer(Phase::kBlurring);
-    im.psf->convolve(columns.data(), kColumns, true, blurred.data(), scratch);
+    psf.convolve_canvas(canvas.data(), nonzero, blurred.data() + j * n, pass);
   }
 
   auto curvature = scratch.take<double>(kColumns * kColumns);
@@ -106,14 +173,14 @@ FitParts MgeLikelihood<Real>::fit(std::span<const double> theta, ScratchArena& s
   auto reconstruction = scratch.take<double>(kColumns);
   {
     PhaseTimer timer(Phase::kCurvature);
-    dense_normal_equations<Real>(blurred, kColumns, im.data.span(), im.noise_map.span(), curvature,
-                                 data_vector, scratch);
+    dense_normal_equations_by_column<Real>(blurred, kColumns, im.data.span(), im.noise_map.span(),
+                                           curvature, data_vector, scratch);
   }
   const InversionSolution solution =
       solve_inversion(layout_, curvature, data_vector, {}, reconstruction, scratch);
   PhaseTimer timer(Phase::kChiSquared);
-  const double chi_squared = dense_chi_squared<Real>(blurred, kColumns, im.data.span(),
-                                                      im.noise_map.span(), reconstruction);
+  const double chi_squared = dense_chi_squared_by_column<Real>(
+      blurred, kColumns, im.data.span(), im.noise_map.span(), reconstruction, scratch);
   return fit_parts(chi_squared, im.noise_normalization, solution, false);
 }
 

@@ -10,8 +10,8 @@
 //
 // Per evaluation: each Gaussian is evaluated on the over-sampled masked grid
 // (binned to pixels) and on the blurring pixels -- source Gaussians at the
-// ray-traced positions -- then all 40 columns are PSF-blurred at once and
-// handed to the inversion.
+// ray-traced positions -- on the PSF's canvas, PSF-blurred into its column
+// of B, and the 40 columns handed to the inversion.
 //
 // Precision: Real = double computes everything in double. Real = float
 // follows PyAutoArray's mixed precision: profiles are evaluated in double,
@@ -53,6 +53,10 @@ class MgeLikelihood final : public PointwiseLikelihood {
   std::shared_ptr<const MaskedImaging> imaging_;
   std::vector<double> sigmas_;
   LinearParameterLayout layout_;
+  // Mask pixels with more than one sub-pixel (the others' one sub-pixel is
+  // their centre, weight 1), and how many sub-pixels they have in all.
+  std::vector<std::uint32_t> over_sampled_pixels_;
+  std::size_t over_sampled_sub_pixels_ = 0;
 };
 
 }  // namespace nslab

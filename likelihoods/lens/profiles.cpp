@@ -117,6 +117,26 @@ void GaussianBasis::accumulate(double y, double x, double weight, double* sums) 
   Eigen::Map<Eigen::ArrayXd>(sums, k) += weight * Eigen::Map<const Eigen::ArrayXd>(values, k);
 }
 
+template <class Out>
+void GaussianBasis::column(std::size_t k, std::span<const double> squared_radii,
+                           std::span<Out> values) const {
+  const double scale = exponent_scale_[k];
+  const Eigen::Index n = static_cast<Eigen::Index>(squared_radii.size());
+  const auto exponent = Eigen::Map<const Eigen::ArrayXd>(squared_radii.data(), n) * scale;
+  Eigen::Map<Eigen::Array<Out, Eigen::Dynamic, 1>>(values.data(), n) = exponent.exp().template cast<Out>();
+  for (std::size_t i = 0; i < squared_radii.size(); ++i)
+    values[i] = squared_radii[i] * scale < kLogSmallestNormal<Out> ? Out(0) : values[i];
+}
+template void GaussianBasis::column<double>(std::size_t, std::span<const double>, std::span<double>) const;
+template void GaussianBasis::column<float>(std::size_t, std::span<const double>, std::span<float>) const;
+
+template <class Real>
+bool GaussianBasis::may_be_nonzero(std::size_t k, double squared_radius) const {
+  return squared_radius * exponent_scale_[k] >= kLogSmallestNormal<Real> - 1.0;
+}
+template bool GaussianBasis::may_be_nonzero<double>(std::size_t, double) const;
+template bool GaussianBasis::may_be_nonzero<float>(std::size_t, double) const;
+
 std::vector<double> mge_sigmas(double mask_radius, int total_gaussians) {
   std::vector<double> sigmas(total_gaussians);
   const double start = -4.0, stop = std::log10(mask_radius);

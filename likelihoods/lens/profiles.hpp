@@ -3,6 +3,7 @@
 // conventions (lensing.md, "Profiles"). Coordinates are (y, x) in arcsec, y up;
 // angles counter-clockwise from +x.
 #include <limits>
+#include <span>
 #include <vector>
 
 namespace nslab {
@@ -98,12 +99,22 @@ class GaussianBasis {
   // Adds weight * value of Gaussian k to sums[k].
   void accumulate(double y, double x, double weight, double* sums) const;
 
- private:
+  // q^2 x'^2 + y'^2: Gaussian k's value is exp(-squared_radius / (2 sigma_k^2)).
   double squared_radius(double y, double x) const {
     double yf, xf;
     frame_.to_frame(y, x, yf, xf);
     return q_squared_ * xf * xf + yf * yf;
   }
+  // Gaussian k at many points from their squared radii, in one vectorised
+  // exp; values below Out's smallest normal are 0, as flushed<Out> makes them.
+  template <class Out>
+  void column(std::size_t k, std::span<const double> squared_radii, std::span<Out> values) const;
+  // False only where Gaussian k is certainly 0 in Real at every squared
+  // radius >= squared_radius (with an e-fold to spare for exp's rounding).
+  template <class Real>
+  bool may_be_nonzero(std::size_t k, double squared_radius) const;
+
+ private:
   ProfileFrame frame_;
   double q_squared_;
   std::vector<double> exponent_scale_;  // -1 / (2 sigma_k^2)

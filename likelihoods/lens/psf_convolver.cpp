@@ -98,13 +98,24 @@ PsfConvolver::PsfConvolver(const Image2D& kernel, const std::vector<MaskedPixel>
   for (std::size_t i = 0; i < blurring_pixels.size(); ++i)
     index_[box_index(blurring_pixels[i].row, blurring_pixels[i].col)] =
         static_cast<std::int32_t>(mask_pixels.size() + i);
-  int mask_row0 = row1, mask_row1 = row0, mask_col0 = col1, mask_col1 = col0;
-  for (const auto& p : mask_pixels) {
-    mask_row0 = std::min(mask_row0, p.row), mask_row1 = std::max(mask_row1, p.row);
+  int mask_col0 = col1, mask_col1 = col0;
+  for (const auto& p : mask_pixels)
     mask_col0 = std::min(mask_col0, p.col), mask_col1 = std::max(mask_col1, p.col);
+  mask_col0_ = mask_col0 - box_col0_, mask_cols_ = mask_col1 - mask_col0 + 1;
+  auto add_cell = [&](const MaskedPixel& p) {
+    input_cells_.push_back({static_cast<std::int32_t>(box_index(p.row, p.col)), p.row - box_row0_,
+                            p.col - box_col0_});
+  };
+  for (std::size_t i = 0; i < mask_pixels.size(); ++i) {
+    const MaskedPixel& p = mask_pixels[i];
+    add_cell(p);
+    MaskRun* last = mask_runs_.empty() ? nullptr : &mask_runs_.back();
+    if (last && last->row == p.row - box_row0_ && last->col0 + last->length == p.col - box_col0_)
+      ++last->length;
+    else
+      mask_runs_.push_back({p.row - box_row0_, p.col - box_col0_, 1, i});
   }
-  pass_row0_ = mask_row0 - hr, pass_rows_ = mask_row1 - mask_row0 + 1 + 2 * hr;
-  pass_col0_ = mask_col0, pass_cols_ = mask_col1 - mask_col0 + 1;
+  for (const auto& p : blurring_pixels) add_cell(p);
   Eigen::MatrixXd k(kernel.rows, kernel.cols);
   for (int a = 0; a < kernel.rows; ++a)
     for (int b = 0; b < kernel.cols; ++b) k(a, b) = kernel.at(a, b);
@@ -146,55 +157,70 @@ void PsfConvolver::convolve(const Real* input, std::size_t columns, bool with_bl
   }
 }
 
-template <class Real>
-std::size_t PsfConvolver::scratch_bytes(std::size_t columns) const {
-  if (!separable_) return 0;
-  return aligned_array_bytes<Real>(static_cast<std::size_t>(pass_rows_) * pass_cols_ * columns);
+std::size_t PsfConvolver::canvas_pass_size() const {
+  return separable_ ? canvas_rows() * static_cast<std::size_t>(mask_cols_) : 0;
 }
 
 template <class Real>
-void PsfConvolver::convolve(const Real* input, std::size_t columns, bool with_blurring,
-                            Real* output, ScratchArena& scratch) const {
-  if (!separable_) return convolve(input, columns, with_blurring, output);
-  const std::int32_t limit =
-      static_cast<std::int32_t>(with_blurring ? mask_pixels_ + blurring_pixels_ : mask_pixels_);
+void PsfConvolver::convolve_canvas(const Real* canvas, const CanvasRegion& nonzero, Real* output,
+                                   std::span<Real> pass_buffer) const {
+  using Segment = Eigen::Map<Eigen::Array<Real, Eigen::Dynamic, 1>>;
+  using ConstSegment = Eigen::Map<const Eigen::Array<Real, Eigen::Dynamic, 1>>;
   const int hr = kernel_rows_ / 2, hc = kernel_cols_ / 2;
-  auto pass = scratch.take<Real>(static_cast<std::size_t>(pass_rows_) * pass_cols_ * columns);
-  // Row pass: T(r, c) = sum_b fx[b] in(r, c + b - hc).
-  for (int i = 0; i < pass_rows_; ++i) {
-    for (int j = 0; j < pass_cols_; ++j) {
-      Real* t = pass.data() + (static_cast<std::size_t>(i) * pass_cols_ + j) * columns;
-      const std::int32_t* row_index =
-          index_.data() + static_cast<std::size_t>(pass_row0_ + i - box_row0_) * box_cols_ +
-          (pass_col0_ + j - hc - box_col0_);
-      sum_of_taps(columns, t, [&](auto&& add) {
-        for (int b = 0; b < kernel_cols_; ++b) {
-          const std::int32_t source = row_index[b];
-          if (source < 0 || source >= limit) continue;
-          add(input + static_cast<std::size_t>(source) * columns, static_cast<Real>(flipped_x_[b]));
-        }
-      });
+  std::fill(output, output + mask_pixels_, Real(0));
+  // Outputs more than a kernel half-width from the nonzero region stay 0.
+  const int col_lo = std::max(mask_col0_, nonzero.col0 - hc);
+  const int col_hi = std::min(mask_col0_ + mask_cols_ - 1, nonzero.col1 + hc);
+  if (nonzero.empty() || col_lo > col_hi) return;
+  // Each run of mask pixels clipped to [col_lo, col_hi], with the kernel rows
+  // a in [a0, a1] that reach the nonzero rows; body(out, top, lo, a0, a1).
+  auto for_each_clipped_run = [&](auto&& body) {
+    for (const MaskRun& run : mask_runs_) {
+      const int top = run.row - hr;
+      const int a0 = std::max(0, nonzero.row0 - top), a1 = std::min(kernel_rows_ - 1, nonzero.row1 - top);
+      const int lo = std::max(run.col0, col_lo), hi = std::min(run.col0 + run.length - 1, col_hi);
+      if (a0 > a1 || lo > hi) continue;
+      Segment out(output + run.first + (lo - run.col0), hi - lo + 1);
+      body(out, top, lo, a0, a1);
     }
-  }
-  // Column pass at the masked pixels: out(r, c) = sum_a fy[a] T(r + a - hr, c).
-  for (std::size_t p = 0; p < mask_pixels_; ++p) {
-    const std::int32_t origin = output_origin_[p];  // box index of (r - hr, c - hc)
-    const int box_row = origin / box_cols_, box_col = origin % box_cols_;
-    const int i0 = box_row0_ + box_row - pass_row0_, j = box_col0_ + box_col + hc - pass_col0_;
-    sum_of_taps(columns, output + p * columns, [&](auto&& add) {
-      for (int a = 0; a < kernel_rows_; ++a)
-        add(pass.data() + (static_cast<std::size_t>(i0 + a) * pass_cols_ + j) * columns,
-            static_cast<Real>(flipped_y_[a]));
+  };
+  if (!separable_) {
+    for_each_clipped_run([&](Segment& out, int top, int lo, int a0, int a1) {
+      for (int a = a0; a <= a1; ++a) {
+        const Real* row = canvas + static_cast<std::size_t>(top + a) * box_cols_ + (lo - hc);
+        const double* weights = flipped_kernel_.data() + static_cast<std::size_t>(a) * kernel_cols_;
+        for (int b = 0; b < kernel_cols_; ++b)
+          out += static_cast<Real>(weights[b]) * ConstSegment(row + b, out.size());
+      }
     });
+    return;
   }
+  // Row pass on the nonzero rows: T(i, c) = sum_b fx[b] canvas(i, c + b - hc),
+  // T kept on the mask's columns.
+  if (pass_buffer.size() < canvas_pass_size())
+    throw std::invalid_argument("PsfConvolver: the row-pass buffer is too small");
+  Real* pass = pass_buffer.data();
+  const int width = col_hi - col_lo + 1;
+  for (int i = nonzero.row0; i <= nonzero.row1; ++i) {
+    Segment t(pass + static_cast<std::size_t>(i) * mask_cols_ + (col_lo - mask_col0_), width);
+    const Real* row = canvas + static_cast<std::size_t>(i) * box_cols_ + (col_lo - hc);
+    t.setZero();
+    for (int b = 0; b < kernel_cols_; ++b) t += static_cast<Real>(flipped_x_[b]) * ConstSegment(row + b, width);
+  }
+  // Column pass: out(r, c) = sum_a fy[a] T(r + a - hr, c), over the rows of T
+  // that the row pass wrote (the others are 0).
+  for_each_clipped_run([&](Segment& out, int top, int lo, int a0, int a1) {
+    for (int a = a0; a <= a1; ++a)
+      out += static_cast<Real>(flipped_y_[a]) *
+             ConstSegment(pass + static_cast<std::size_t>(top + a) * mask_cols_ + (lo - mask_col0_),
+                          out.size());
+  });
 }
 
-template std::size_t PsfConvolver::scratch_bytes<double>(std::size_t) const;
-template std::size_t PsfConvolver::scratch_bytes<float>(std::size_t) const;
-template void PsfConvolver::convolve<double>(const double*, std::size_t, bool, double*,
-                                             ScratchArena&) const;
-template void PsfConvolver::convolve<float>(const float*, std::size_t, bool, float*,
-                                            ScratchArena&) const;
+template void PsfConvolver::convolve_canvas<double>(const double*, const CanvasRegion&, double*,
+                                                    std::span<double>) const;
+template void PsfConvolver::convolve_canvas<float>(const float*, const CanvasRegion&, float*,
+                                                   std::span<float>) const;
 template void PsfConvolver::convolve<double>(const double*, std::size_t, bool, double*) const;
 template void PsfConvolver::convolve<float>(const float*, std::size_t, bool, float*) const;
 

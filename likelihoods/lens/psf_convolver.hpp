@@ -10,6 +10,7 @@
 // in[p * columns + j], so each kernel tap is one contiguous multiply-add.
 #include <cstddef>
 #include <cstdint>
+#include <span>
 #include <vector>
 
 #include "core/workspace.hpp"
@@ -33,17 +34,43 @@ class PsfConvolver {
   template <class Real>
   void convolve(const Real* input, std::size_t columns, bool with_blurring, Real* output) const;
 
-  // The same, in two 1-D passes when the kernel is separable (numerically
-  // rank one: second singular value below 1e-12 of the first, as a Gaussian
-  // PSF is), with the row-pass image taken from `scratch`; otherwise the
-  // direct convolution above. The rank-one kernel differs from the given one
-  // by at most that second singular value, so outputs agree to ~1e-12
-  // relative -- eight times fewer multiply-adds for a 21 x 21 kernel.
+  // One image at a time on the convolver's canvas: a row-major box of
+  // canvas_rows() x canvas_cols() that holds every input pixel and every tap
+  // of every mask pixel, so no tap needs a bounds check. Input pixel i (mask
+  // pixels, then blurring pixels) sits at input_cells()[i].
+  struct CanvasCell {
+    std::int32_t index, row, col;
+  };
+  // The rows and columns (inclusive) outside which a canvas is exactly zero:
+  // a narrow Gaussian is zero on most of the canvas, and its taps there are
+  // skipped. Skipping only ever drops exact zeros from a sum, so the outputs
+  // are bit-identical to those of the whole canvas.
+  struct CanvasRegion {
+    int row0 = 1 << 30, row1 = -1, col0 = 1 << 30, col1 = -1;
+    void include(int row, int col) {
+      row0 = row < row0 ? row : row0, row1 = row > row1 ? row : row1;
+      col0 = col < col0 ? col : col0, col1 = col > col1 ? col : col1;
+    }
+    bool empty() const { return row1 < row0; }
+  };
+  std::size_t canvas_rows() const { return index_.size() / box_cols_; }
+  std::size_t canvas_cols() const { return box_cols_; }
+  std::size_t canvas_size() const { return index_.size(); }
+  const std::vector<CanvasCell>& input_cells() const { return input_cells_; }
+
+  // output[p] (mask_pixels values, overwritten) = the same-mode convolution
+  // of the canvas at mask pixel p, computed along canvas rows so every tap is
+  // one contiguous multiply-add over a run of mask pixels. A separable kernel
+  // (numerically rank one: second singular value below 1e-12 of the first,
+  // as a Gaussian PSF is) takes a row pass into `pass` then a column pass,
+  // 2 x 21 instead of 21^2 taps for a 21 x 21 kernel; the rank-one kernel
+  // differs from the given one by at most that second singular value, so the
+  // outputs agree to ~1e-12 relative.
   template <class Real>
-  void convolve(const Real* input, std::size_t columns, bool with_blurring, Real* output,
-                ScratchArena& scratch) const;
-  template <class Real>
-  std::size_t scratch_bytes(std::size_t columns) const;
+  void convolve_canvas(const Real* canvas, const CanvasRegion& nonzero, Real* output,
+                       std::span<Real> pass) const;
+  // Values the row pass needs in `pass`: 0 for a kernel that is not separable.
+  std::size_t canvas_pass_size() const;
   bool separable() const { return separable_; }
 
  private:
@@ -53,11 +80,18 @@ class PsfConvolver {
   int box_row0_, box_col0_, box_cols_;       // bounding box of all input pixels
   std::vector<std::int32_t> index_;          // box pixel -> input index, -1 if none
   std::vector<std::int32_t> output_origin_;  // per mask pixel: box index of its top-left tap
-  // Separable form: F[a][b] = flipped_y_[a] flipped_x_[b]; the row pass is
-  // kept on the box of mask columns x (mask rows +- kernel_rows / 2).
+  // Separable form: F[a][b] = flipped_y_[a] flipped_x_[b].
   bool separable_ = false;
   std::vector<double> flipped_y_, flipped_x_;
-  int pass_row0_ = 0, pass_rows_ = 0, pass_col0_ = 0, pass_cols_ = 0;
+  // Canvas form: where each input pixel sits, and the mask as runs of
+  // consecutive mask pixels along a canvas row.
+  struct MaskRun {
+    int row, col0, length;
+    std::size_t first;  // mask index of the run's first pixel
+  };
+  std::vector<CanvasCell> input_cells_;
+  std::vector<MaskRun> mask_runs_;
+  int mask_col0_ = 0, mask_cols_ = 0;  // canvas columns of the mask's bounding box
 };
 
 }  // namespace nslab

@@ -2,7 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
+#include <string>
 #include <random>
 
 #include "likelihoods/lens/grids.hpp"
@@ -55,30 +57,73 @@ TEST(LensPsfConvolver, IsSameModeConvolutionOnAZeroCanvasWithAnAsymmetricKernel)
   }
 }
 
-TEST(LensPsfConvolver, SeparablePassesMatchTheDirectConvolutionForAGaussianPsf) {
+// One image on the canvas, from input values laid out as convolve() takes
+// them (one column); the region of its nonzero cells.
+std::vector<double> canvas_of(const PsfConvolver& convolver, const std::vector<double>& input,
+                              PsfConvolver::CanvasRegion& nonzero) {
+  std::vector<double> canvas(convolver.canvas_size(), 0.0);
+  nonzero = {};
+  for (std::size_t i = 0; i < input.size(); ++i) {
+    const auto& cell = convolver.input_cells()[i];
+    canvas[cell.index] = input[i];
+    if (input[i] != 0.0) nonzero.include(cell.row, cell.col);
+  }
+  return canvas;
+}
+
+// The canvas form against the direct one, for a Gaussian (separable: two
+// passes) and a lopsided kernel (direct taps along rows), on a dense image
+// and on a narrow blob that is zero on most of the canvas (only its region
+// convolved: bit-identical to convolving the whole canvas).
+TEST(LensPsfConvolver, CanvasFormMatchesTheDirectConvolutionAndSkipsOnlyZeros) {
   std::mt19937 rng(2);
   std::uniform_real_distribution<double> uniform(0.0, 1.0);
-  Image2D kernel(21, 21);
+  Image2D gaussian(21, 21);
   for (int a = 0; a < 21; ++a)
-    for (int b = 0; b < 21; ++b) kernel.at(a, b) = std::exp(-0.5 * ((a - 10) * (a - 10) + (b - 10) * (b - 10)));
+    for (int b = 0; b < 21; ++b) gaussian.at(a, b) = std::exp(-0.5 * ((a - 10) * (a - 10) + (b - 10) * (b - 10)));
+  Image2D lopsided = gaussian;
+  lopsided.at(3, 17) += 0.5;
   const CircularMask mask = make_circular_mask(41, 0.1, 2.0);
   const auto blurring = make_blurring_pixels(mask, 21, 21);
-  const PsfConvolver convolver(kernel, mask.pixels, blurring);
-  ASSERT_TRUE(convolver.separable());
-  const std::size_t columns = 2, n = mask.pixels.size();
-  std::vector<double> input((n + blurring.size()) * columns), direct(n * columns), passes(n * columns);
-  for (double& v : input) v = uniform(rng);
-  std::vector<std::byte> memory(convolver.scratch_bytes<double>(columns));
-  for (bool with_blurring : {true, false}) {
-    ScratchArena scratch(memory.data(), memory.size());
-    convolver.convolve(input.data(), columns, with_blurring, direct.data());
-    convolver.convolve(input.data(), columns, with_blurring, passes.data(), scratch);
-    EXPECT_EQ(scratch.used_bytes(), memory.size());
-    for (std::size_t i = 0; i < direct.size(); ++i) EXPECT_NEAR(passes[i], direct[i], 1e-12 * direct[i] + 1e-300);
+  const std::size_t n = mask.pixels.size(), inputs = n + blurring.size();
+  for (const Image2D* kernel : {&gaussian, &lopsided}) {
+    const PsfConvolver convolver(*kernel, mask.pixels, blurring);
+    EXPECT_EQ(convolver.separable(), kernel == &gaussian);
+    EXPECT_EQ(convolver.canvas_pass_size() > 0, convolver.separable());
+    std::vector<double> pass(convolver.canvas_pass_size());
+    std::vector<double> dense(inputs), blob(inputs, 0.0);
+    for (double& v : dense) v = uniform(rng);
+    for (std::size_t i = 0; i < inputs; ++i) {  // a narrow blob off-centre, zero elsewhere
+      const auto& cell = convolver.input_cells()[i];
+      const int dr = cell.row - 15, dc = cell.col - 22;
+      if (dr * dr + dc * dc <= 4) blob[i] = uniform(rng);
+    }
+    for (const auto* input : {&dense, &blob}) {
+      std::vector<double> direct(n), on_canvas(n), whole(n);
+      convolver.convolve(input->data(), 1, true, direct.data());
+      PsfConvolver::CanvasRegion nonzero;
+      const std::vector<double> canvas = canvas_of(convolver, *input, nonzero);
+      convolver.convolve_canvas<double>(canvas.data(), nonzero, on_canvas.data(), pass);
+      PsfConvolver::CanvasRegion everything;
+      everything.include(0, 0);
+      everything.include(static_cast<int>(convolver.canvas_rows()) - 1,
+                         static_cast<int>(convolver.canvas_cols()) - 1);
+      convolver.convolve_canvas<double>(canvas.data(), everything, whole.data(), pass);
+      SCOPED_TRACE(std::string(convolver.separable() ? "separable" : "direct") +
+                   (input == &blob ? ", blob" : ", dense"));
+      // The rank-one factors are exact to ~1e-16 of the kernel's peak: the
+      // bound is relative to the largest output.
+      double largest = 0.0;
+      for (double v : direct) largest = std::max(largest, std::abs(v));
+      std::size_t nonzero_outputs = 0;
+      for (std::size_t p = 0; p < n; ++p) {
+        EXPECT_NEAR(on_canvas[p], direct[p], 1e-13 * largest);
+        EXPECT_EQ(on_canvas[p], whole[p]);
+        nonzero_outputs += on_canvas[p] != 0.0;
+      }
+      if (input == &blob) EXPECT_LT(nonzero_outputs, n);  // the blob's outputs do not reach every pixel
+    }
   }
-  Image2D lopsided = kernel;
-  lopsided.at(3, 17) += 0.5;  // no longer rank one: the direct path is used
-  EXPECT_FALSE(PsfConvolver(lopsided, mask.pixels, blurring).separable());
 }
 
 }  // namespace
