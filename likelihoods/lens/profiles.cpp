@@ -120,12 +120,21 @@ void GaussianBasis::accumulate(double y, double x, double weight, double* sums) 
 template <class Out>
 void GaussianBasis::column(std::size_t k, std::span<const double> squared_radii,
                            std::span<Out> values) const {
+  // In chunks through a double buffer: Eigen vectorises exp over a plain
+  // double array, but not when the result is cast to float in the same
+  // expression (the fp32 columns took six times as long).
+  constexpr std::size_t kChunk = 256;
   const double scale = exponent_scale_[k];
-  const Eigen::Index n = static_cast<Eigen::Index>(squared_radii.size());
-  const auto exponent = Eigen::Map<const Eigen::ArrayXd>(squared_radii.data(), n) * scale;
-  Eigen::Map<Eigen::Array<Out, Eigen::Dynamic, 1>>(values.data(), n) = exponent.exp().template cast<Out>();
-  for (std::size_t i = 0; i < squared_radii.size(); ++i)
-    values[i] = squared_radii[i] * scale < kLogSmallestNormal<Out> ? Out(0) : values[i];
+  double buffer[kChunk];
+  for (std::size_t start = 0; start < squared_radii.size(); start += kChunk) {
+    const std::size_t count = std::min(kChunk, squared_radii.size() - start);
+    const double* r2 = squared_radii.data() + start;
+    Eigen::Map<Eigen::ArrayXd>(buffer, static_cast<Eigen::Index>(count)) =
+        (Eigen::Map<const Eigen::ArrayXd>(r2, static_cast<Eigen::Index>(count)) * scale).exp();
+    for (std::size_t i = 0; i < count; ++i)
+      buffer[i] = r2[i] * scale < kLogSmallestNormal<Out> ? 0.0 : buffer[i];
+    std::copy_n(buffer, count, values.data() + start);
+  }
 }
 template void GaussianBasis::column<double>(std::size_t, std::span<const double>, std::span<double>) const;
 template void GaussianBasis::column<float>(std::size_t, std::span<const double>, std::span<float>) const;
