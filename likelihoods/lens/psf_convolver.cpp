@@ -217,6 +217,39 @@ void PsfConvolver::convolve_canvas(const Real* canvas, const CanvasRegion& nonze
   });
 }
 
+template <class Real>
+std::size_t PsfConvolver::canvas_convolve_scratch_bytes() const {
+  return aligned_array_bytes<Real>(canvas_size()) + aligned_array_bytes<Real>(canvas_pass_size()) +
+         aligned_array_bytes<Real>(mask_pixels_);
+}
+
+template <class Real>
+void PsfConvolver::convolve(const Real* input, std::size_t columns, bool with_blurring,
+                            Real* output, ScratchArena& scratch) const {
+  auto canvas = scratch.take<Real>(canvas_size());
+  auto pass = scratch.take<Real>(canvas_pass_size());
+  auto column = scratch.take<Real>(mask_pixels_);
+  std::fill(canvas.begin(), canvas.end(), Real(0));
+  const std::size_t inputs = with_blurring ? mask_pixels_ + blurring_pixels_ : mask_pixels_;
+  for (std::size_t j = 0; j < columns; ++j) {
+    CanvasRegion nonzero;
+    for (std::size_t i = 0; i < inputs; ++i) {
+      const Real value = input[i * columns + j];
+      canvas[input_cells_[i].index] = value;
+      if (value != Real(0)) nonzero.include(input_cells_[i].row, input_cells_[i].col);
+    }
+    convolve_canvas<Real>(canvas.data(), nonzero, column.data(), pass);
+    for (std::size_t p = 0; p < mask_pixels_; ++p) output[p * columns + j] = column[p];
+  }
+  for (std::size_t i = 0; i < inputs; ++i) canvas[input_cells_[i].index] = Real(0);
+}
+
+template std::size_t PsfConvolver::canvas_convolve_scratch_bytes<double>() const;
+template std::size_t PsfConvolver::canvas_convolve_scratch_bytes<float>() const;
+template void PsfConvolver::convolve<double>(const double*, std::size_t, bool, double*,
+                                             ScratchArena&) const;
+template void PsfConvolver::convolve<float>(const float*, std::size_t, bool, float*,
+                                            ScratchArena&) const;
 template void PsfConvolver::convolve_canvas<double>(const double*, const CanvasRegion&, double*,
                                                     std::span<double>) const;
 template void PsfConvolver::convolve_canvas<float>(const float*, const CanvasRegion&, float*,

@@ -71,6 +71,16 @@ class PsfConvolver {
                        std::span<Real> pass) const;
   // Values the row pass needs in `pass`: 0 for a kernel that is not separable.
   std::size_t canvas_pass_size() const;
+
+  // convolve() above, one column at a time through convolve_canvas: for a
+  // separable kernel 2 x 21 taps per output instead of 21^2, and only over
+  // each column's nonzero region. Takes canvas_convolve_scratch_bytes() from
+  // `scratch` (the canvas, its row pass, one output column).
+  template <class Real>
+  void convolve(const Real* input, std::size_t columns, bool with_blurring, Real* output,
+                ScratchArena& scratch) const;
+  template <class Real>
+  std::size_t canvas_convolve_scratch_bytes() const;
   bool separable() const { return separable_; }
 
  private:

@@ -38,6 +38,11 @@ void MaskedPsfOperator::apply_transpose(const double* in, std::size_t columns, d
   transposed_.convolve(in, columns, false, out);
 }
 
+void MaskedPsfOperator::apply_transpose(const double* in, std::size_t columns, double* out,
+                                        ScratchArena& scratch) const {
+  transposed_.convolve(in, columns, false, out, scratch);
+}
+
 void MaskedPsfOperator::apply(const double* in, double* out) const {
   const int hr = kernel_rows_ / 2, hc = kernel_cols_ / 2;
   for (std::size_t k = 0; k < pixels(); ++k) {

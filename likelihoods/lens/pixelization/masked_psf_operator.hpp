@@ -42,6 +42,10 @@ class MaskedPsfOperator {
   // the same-mode convolution with the kernel turned by 180 degrees, on
   // PsfConvolver's register-blocked loop.
   void apply_transpose(const double* in, std::size_t columns, double* out) const;
+  // The same one column at a time on PsfConvolver's canvas (two 1-D passes
+  // for a separable kernel), taking transpose_scratch_bytes() from scratch.
+  void apply_transpose(const double* in, std::size_t columns, double* out, ScratchArena& scratch) const;
+  std::size_t transpose_scratch_bytes() const { return transposed_.canvas_convolve_scratch_bytes<double>(); }
   // out = P in for one image.
   void apply(const double* in, double* out) const;
   // Adds value * (column of P for pixel i) to column `column` of the

@@ -70,6 +70,7 @@ std::size_t PixelizedLikelihood<Real>::bytes_per_replica() const {
   const std::size_t s = source_->source_pixels(), t = layout_.parameters;
   std::size_t bytes = aligned_array_bytes<double>((n + b) * kLight)  // lens light, unblurred
                       + aligned_array_bytes<double>(n * kLight)      // lens light, blurred
+                      + imaging_->psf->canvas_convolve_scratch_bytes<double>()  // ... on the canvas
                       + 2 * aligned_array_bytes<double>(n)           // traced grid (y, x)
                       + aligned_array_bytes<PixelMapping>(n)         // mapping rows
                       + aligned_array_bytes<double>(s * s)           // H
@@ -83,6 +84,7 @@ std::size_t PixelizedLikelihood<Real>::bytes_per_replica() const {
              + dense_normal_equations_scratch_bytes<Real>(t);
   } else {
     bytes += 2 * aligned_array_bytes<double>(n * kLight)  // B_light / sigma^2, then P^T of it
+             + psf_.transpose_scratch_bytes()
              + WTildeOperator::curvature_scratch_bytes(s)
              + 2 * aligned_array_bytes<double>(n);        // M s, then P M s
   }
@@ -119,10 +121,7 @@ PixelizedFit PixelizedLikelihood<Real>::fit(std::span<const double> theta,
   light_timer.stop();
   auto blurred_light = scratch.take<double>(n * kLight);
   PhaseTimer blur_timer(Phase::kBlurring);
-  // The direct (2-D) convolution, not the separable one: its row-pass image
-  // would add (mask rows + PSF side) x mask columns x 20 doubles to every
-  // replica, 3.6 MB on hst, for a step that is a few % of the evaluation.
-  im.psf->convolve(light.data(), kLight, true, blurred_light.data());
+  im.psf->convolve(light.data(), kLight, true, blurred_light.data(), scratch);
   blur_timer.stop();
 
   // The pixelization grid (one point per masked pixel), traced and relocated.
@@ -220,7 +219,7 @@ void PixelizedLikelihood<Real>::sparse_equations(
   light_block_timer.stop();
   auto projected = scratch.take<double>(n * kLight);
   PhaseTimer transpose_timer(Phase::kBlurring);
-  psf_.apply_transpose(weighted_light.data(), kLight, projected.data());
+  psf_.apply_transpose(weighted_light.data(), kLight, projected.data(), scratch);
   transpose_timer.stop();
   PhaseTimer curvature_timer(Phase::kCurvature);
   for (std::size_t i = 0; i < n; ++i)
