@@ -318,14 +318,20 @@ void dense_normal_equations_by_column(std::span<Real> columns, std::size_t param
     inverse_sigma[i] = 1.0 / noise_map[i];
     weighted_data[i] = data[i] * inverse_sigma[i];
   }
-  for (std::size_t j = 0; j < s; ++j) {
-    Real* column = columns.data() + j * pixels;
-    double sum = 0.0;
-    for (std::size_t i = 0; i < pixels; ++i) {
-      column[i] = static_cast<Real>(column[i] * inverse_sigma[i]);
-      sum += static_cast<double>(column[i]) * weighted_data[i];
-    }
-    data_vector[j] = sum;
+  // Four columns per sweep: four independent sums in flight (one alone waits
+  // on each add), each still taken in pixel order.
+  constexpr std::size_t kSweep = 4;
+  for (std::size_t j0 = 0; j0 < s; j0 += kSweep) {
+    const std::size_t width = std::min(kSweep, s - j0);
+    Real* column[kSweep];
+    double sum[kSweep] = {};
+    for (std::size_t c = 0; c < width; ++c) column[c] = columns.data() + (j0 + c) * pixels;
+    for (std::size_t i = 0; i < pixels; ++i)
+      for (std::size_t c = 0; c < width; ++c) {
+        column[c][i] = static_cast<Real>(column[c][i] * inverse_sigma[i]);
+        sum[c] += static_cast<double>(column[c][i]) * weighted_data[i];
+      }
+    for (std::size_t c = 0; c < width; ++c) data_vector[j0 + c] = sum[c];
   }
   using ColumnMajor = Eigen::Matrix<Real, Eigen::Dynamic, Eigen::Dynamic>;
   curvature_from_scaled<Real>(Eigen::Map<const ColumnMajor>(columns.data(), pixels, s), curvature, scratch);
