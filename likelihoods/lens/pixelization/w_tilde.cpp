@@ -118,25 +118,18 @@ void WTildeOperator::curvature(std::span<const PixelMapping> rows, std::size_t s
         }
       }
     };
-    for (int dr = -rr; dr <= rr; ++dr) {
+    // Only the forward half of the window, stored at i: F = H + H^T with
+    // H = sum_i m_i r_i^T, r_i = W_ii m_i / 2 + sum_{j forward of i} W_ij m_j,
+    // half the gathers of visiting the whole window.
+    gather(static_cast<std::int32_t>(i), 0.5 * wi[0]);
+    const std::int32_t* same_row = psf_.neighbor_row(i, 0);
+    for (int dc = 1; dc <= rc; ++dc)
+      if (same_row[dc] >= 0) gather(same_row[dc], wi[dc]);
+    for (int dr = 1; dr <= rr; ++dr) {
       const std::int32_t* neighbors = psf_.neighbor_row(i, dr);
-      if (dr > 0) {  // stored at i
-        const double* wr = wi + row_base(dr);
-        for (int dc = -rc; dc <= rc; ++dc)
-          if (neighbors[dc] >= 0) gather(neighbors[dc], wr[dc]);
-      } else if (dr < 0) {  // stored at j as W[j, j - o]
-        const std::ptrdiff_t base = row_base(-dr);
-        for (int dc = -rc; dc <= rc; ++dc) {
-          const std::int32_t j = neighbors[dc];
-          if (j >= 0) gather(j, w[static_cast<std::size_t>(j) * half_window_ + base - dc]);
-        }
-      } else {
-        for (int dc = -rc; dc <= rc; ++dc) {
-          const std::int32_t j = neighbors[dc];
-          if (j < 0) continue;
-          gather(j, dc >= 0 ? wi[dc] : w[static_cast<std::size_t>(j) * half_window_ - dc]);
-        }
-      }
+      const double* wr = wi + row_base(dr);
+      for (int dc = -rc; dc <= rc; ++dc)
+        if (neighbors[dc] >= 0) gather(neighbors[dc], wr[dc]);
     }
     for (std::size_t t = 0; t < count; ++t) {
       const std::int32_t b = touched[t];
@@ -145,6 +138,15 @@ void WTildeOperator::curvature(std::span<const PixelMapping> rows, std::size_t s
       double* column = block + static_cast<std::size_t>(b) * leading;
       for (int p = 0; p < 4; ++p)
         if (mi.index[p] >= 0) column[mi.index[p]] += mi.weight[p] * r;
+    }
+  }
+  for (std::size_t b = 0; b < source_pixels; ++b) {  // F = H + H^T
+    double* column = block + b * leading;
+    column[b] *= 2.0;
+    for (std::size_t a = b + 1; a < source_pixels; ++a) {
+      double& upper = block[a * leading + b];
+      column[a] += upper;
+      upper = column[a];
     }
   }
 }

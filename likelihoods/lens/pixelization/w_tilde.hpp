@@ -11,9 +11,10 @@
 // (1..2hr, -2hc..2hc). For the 21 x 21 PSF that is 841 values per pixel
 // (103 MB for the 15,361 HST pixels), the fixed overhead of this path.
 //
-// F is accumulated pixel by pixel: r_i = sum_j W_ij M[j, :] gathered into a
-// dense accumulator over source pixels, then F[a, :] += M[i, a] r_i for the
-// (at most four) source pixels a of pixel i.
+// F is accumulated pixel by pixel over the stored (forward) half of W:
+// r_i = W_ii M[i, :] / 2 + sum_{j forward of i} W_ij M[j, :] gathered into a
+// dense accumulator over source pixels, H[a, :] += M[i, a] r_i for the (at
+// most four) source pixels a of pixel i, and at the end F = H + H^T.
 #include <cstddef>
 #include <cstdint>
 #include <span>
