@@ -140,10 +140,15 @@ bool fnnls_solve(Eigen::Map<const Matrix> a, std::span<const double> b, std::spa
   Eigen::Map<const Vector> bv(b.data(), static_cast<Eigen::Index>(k));
   const std::size_t max_outer = 30 * k + 10;
   for (std::size_t outer = 0; outer < max_outer; ++outer) {
-    w.noalias() = bv - a * x;
+    // The gradient b - A x is only read at the active indices: there it is
+    // b_i - A[:, i] . x (A symmetric), a contiguous column each, instead of
+    // the whole product (rectangular hst: ~400 of 1,389 rows are active).
     std::size_t best = k;
-    for (std::size_t i = 0; i < k; ++i)
-      if (ws.state[i] == 0 && w[i] > gradient_tolerance && (best == k || w[i] > w[best])) best = i;
+    for (std::size_t i = 0; i < k; ++i) {
+      if (ws.state[i] != 0) continue;
+      w[i] = bv[i] - a.col(static_cast<Eigen::Index>(i)).dot(x);
+      if (w[i] > gradient_tolerance && (best == k || w[i] > w[best])) best = i;
+    }
     if (best == k) break;
     ws.state[best] = 1;
     ws.passive_list[np++] = static_cast<std::uint32_t>(best);
