@@ -45,6 +45,8 @@ import numpy as np  # noqa: E402
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import peerlib  # noqa: E402
 
+peerlib.pin_to_one_cpu()
+
 INSTRUMENT_PIXEL_SCALE = {"euclid": 0.1, "hst": 0.05, "jwst": 0.03, "ao": 0.01}
 MASK_RADIUS = 3.5
 TOTAL_GAUSSIANS = 20

@@ -27,6 +27,8 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import af_lens  # noqa: E402
 import peerlib  # noqa: E402
 
+peerlib.pin_to_one_cpu()
+
 
 def nslab_bench_ms(family: str, dataset_dir: Path, batch: int) -> float:
     """One `nslab bench` of the likelihood in batches of `batch` on one thread: ms per evaluation."""

@@ -43,6 +43,8 @@ from blackjax.ns import utils as ns_utils  # noqa: E402
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import peerlib  # noqa: E402
 
+peerlib.pin_to_one_cpu()
+
 
 def nss_settings(dim: int) -> dict:
     return {"n_live": 200, "num_delete": 50, "num_inner_steps": max(5, 2 * dim),

@@ -33,6 +33,8 @@ from nautilus import Sampler  # noqa: E402
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import peerlib  # noqa: E402
 
+peerlib.pin_to_one_cpu()
+
 NAUTILUS_KEYS = ["n_live", "n_batch", "n_update", "n_like_new_bound", "n_eff", "f_live",
                  "n_networks", "enlarge_per_dim", "split_threshold", "discard_exploration",
                  "n_shell", "n_points_min"]
