@@ -99,6 +99,34 @@ TEST(LensInversion, FnnlsMeetsTheKktConditionsOnLargeProblems) {
   }
 }
 
+// A curvature matrix like a pixelized source's: mostly rank-deficient (few
+// data rows per unknown) and held positive-definite only by a small ridge, so
+// blocks of many columns added at once can be numerically singular and the
+// solver must take them back and go on one at a time.
+TEST(LensInversion, FnnlsMeetsTheKktConditionsWhenBlocksAreNearlySingular) {
+  std::mt19937 rng(5);
+  std::normal_distribution<double> normal;
+  const int k = 300;
+  Matrix z(k / 3, k);
+  for (int i = 0; i < z.size(); ++i) z.data()[i] = normal(rng);
+  const Matrix a = z.transpose() * z + 1e-6 * Matrix::Identity(k, k);
+  Vector b(k);
+  for (int i = 0; i < k; ++i) b[i] = normal(rng);
+  std::vector<std::byte> memory(fnnls_scratch_bytes(k));
+  ScratchArena scratch(memory.data(), memory.size());
+  std::vector<double> s(k);
+  ASSERT_TRUE(fnnls(std::span<const double>(a.data(), k * k), std::span<const double>(b.data(), k), s, scratch));
+  const Vector x = Eigen::Map<const Vector>(s.data(), k);
+  const Vector gradient = b - a * x;
+  // Round-off of a solve with this A: its norm times the solution's.
+  const double scale = b.cwiseAbs().maxCoeff() + a.cwiseAbs().rowwise().sum().maxCoeff() * x.cwiseAbs().maxCoeff();
+  for (int i = 0; i < k; ++i) {
+    EXPECT_GE(x[i], 0.0);
+    if (x[i] > 0.0) EXPECT_NEAR(gradient[i], 0.0, 1e-9 * scale) << "i " << i;
+    else EXPECT_LE(gradient[i], 1e-9 * scale) << "i " << i;
+  }
+}
+
 TEST(LensInversion, RegularizedBlockGivesSubBlockLogDetsAndAddsDiagonalOnlyOutsideIt) {
   std::mt19937 rng(11);
   const int n = 7, begin = 3, m = 4;
