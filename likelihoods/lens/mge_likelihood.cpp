@@ -73,11 +73,12 @@ std::size_t MgeLikelihood<Real>::bytes_per_replica() const {
 
 // One Gaussian column at a time, on the PSF's canvas: squared radii are laid
 // out there once per evaluation (+inf off the input pixels, so the Gaussian
-// is 0 there), each Gaussian is one vectorised exp over the canvas plus the
-// over-sampled pixels' sums, and is blurred straight into its column of B
-// while the canvas is in cache. Per-row and per-column minima of the squared
-// radii bound where a narrow Gaussian can be nonzero, and the blurring skips
-// the rest (psf_convolver.hpp: skipping exact zeros changes no bit).
+// is 0 there). Per-row and per-column minima of the squared radii bound
+// where a narrow Gaussian can be nonzero; each Gaussian is one vectorised
+// exp over those bounds plus the over-sampled pixels' sums, and is blurred
+// straight into its column of B while the canvas is in cache, the blurring
+// skipping all outside the bounds (psf_convolver.hpp: skipping exact zeros
+// changes no bit).
 template <class Real>
 FitParts MgeLikelihood<Real>::fit(std::span<const double> theta, ScratchArena& scratch) const {
   const FlushDenormalsScope flush(true);
@@ -141,6 +142,7 @@ FitParts MgeLikelihood<Real>::fit(std::span<const double> theta, ScratchArena& s
   }
   auto sub_pixel_values = scratch.take<double>(m);
   auto canvas = scratch.take<Real>(psf.canvas_size());
+  std::fill(canvas.begin(), canvas.end(), Real(0));  // and zero again after each Gaussian
   auto pass = scratch.take<Real>(psf.canvas_pass_size());
   auto blurred = scratch.take<Real>(n * kColumns);
   for (std::size_t j = 0; j < kColumns; ++j) {
@@ -149,23 +151,31 @@ FitParts MgeLikelihood<Real>::fit(std::span<const double> theta, ScratchArena& s
     PsfConvolver::CanvasRegion nonzero;
     {
       PhaseTimer timer(Phase::kLightProfiles);
-      basis.column<Real>(k, r2[s].canvas, canvas);
-      basis.column<double>(k, r2[s].sub_pixels, sub_pixel_values);
-      std::size_t sub = 0;
-      for (std::uint32_t p : over_sampled_pixels_) {
-        double sum = 0.0;
-        for (std::uint32_t e = grid.begin[p]; e < grid.begin[p + 1]; ++e) sum += sub_pixel_values[sub++];
-        canvas[cells[p].index] = flushed<Real>(sum * grid.weight[p]);
-      }
       auto bounds = [&](std::span<const double> minima, int& first, int& last) {
         for (int i = 0; i < static_cast<int>(minima.size()); ++i)
           if (basis.may_be_nonzero<Real>(k, minima[i])) first = std::min(first, i), last = i;
       };
       bounds(r2[s].row_min, nonzero.row0, nonzero.row1);
       bounds(r2[s].col_min, nonzero.col0, nonzero.col1);
+      // The exp only inside the bounds: outside them the canvas stays 0.
+      const std::size_t width = nonzero.empty() ? 0 : nonzero.col1 - nonzero.col0 + 1;
+      for (int r = nonzero.row0; r <= nonzero.row1; ++r) {
+        const std::size_t start = static_cast<std::size_t>(r) * cols + nonzero.col0;
+        basis.column<Real>(k, r2[s].canvas.subspan(start, width), canvas.subspan(start, width));
+      }
+      basis.column<double>(k, r2[s].sub_pixels, sub_pixel_values);
+      std::size_t sub = 0;
+      for (std::uint32_t p : over_sampled_pixels_) {
+        double sum = 0.0;
+        for (std::uint32_t e = grid.begin[p]; e < grid.begin[p + 1]; ++e) sum += sub_pixel_values[sub++];
+        canvas[cells[p].index] = flushed<Real>(sum * grid.weight[p]);  // 0 outside the bounds
+      }
     }
     PhaseTimer timer(Phase::kBlurring);
     psf.convolve_canvas(canvas.data(), nonzero, blurred.data() + j * n, pass);
+    for (int r = nonzero.row0; r <= nonzero.row1; ++r)
+      std::fill_n(canvas.data() + static_cast<std::size_t>(r) * cols + nonzero.col0,
+                  nonzero.col1 - nonzero.col0 + 1, Real(0));
   }
 
   auto curvature = scratch.take<double>(kColumns * kColumns);
