@@ -87,6 +87,9 @@ bool fnnls_solve(Eigen::Map<const Matrix> a, std::span<const double> b, std::spa
     if (3 * (np - factored) >= np) {  // most of L is new: factorise afresh
       for (std::size_t c = 0; c < np; ++c)
         for (std::size_t r = c; r < np; ++r) f(r, c) = a(ws.passive_list[r], ws.passive_list[c]);
+      // The factorisation writes over the old rows: none stays valid if it
+      // fails (the caller may take the added block back and go on).
+      factored = 0;
       Eigen::LLT<Eigen::Ref<Matrix, 0, Eigen::OuterStride<>>, Eigen::Lower> llt(f);
       if (llt.info() != Eigen::Success) return false;
       factored = np;

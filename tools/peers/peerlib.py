@@ -69,7 +69,8 @@ MIXTURE_WEIGHT_POSITIVE = 0.6
 
 
 def pin_to_one_cpu() -> int:
-    """Keeps this process, and every thread it starts later, on one CPU.
+    """Keeps the calling thread, and every thread it starts later, on one CPU
+    (call it before importing numpy or jax, whose pools start at import).
 
     XLA's CPU client starts its own thread pool whatever XLA_FLAGS says: an
     af.NSS run with --xla_cpu_multi_thread_eigen=false still kept both cores

@@ -58,7 +58,7 @@ class WTildeOperator {
   const MaskedPsfOperator& psf_;
   int reach_rows_, reach_cols_;
   std::size_t half_window_;
-  std::vector<Offset> window_;  // the full window, for curvature()
+  std::vector<Offset> window_;  // the full window, for value()
   TrackedBuffer<double> values_;         // pixels x half_window_
   TrackedBuffer<double> weighted_data_;  // z
 };
