@@ -81,7 +81,7 @@ std::size_t MgeLikelihood<Real>::bytes_per_replica() const {
 // changes no bit).
 template <class Real>
 FitParts MgeLikelihood<Real>::fit(std::span<const double> theta, ScratchArena& scratch) const {
-  const FlushDenormalsScope flush(true);
+  const FlushDenormalsScope flush;
   const MaskedImaging& im = *imaging_;
   const PsfConvolver& psf = *im.psf;
   const auto& cells = psf.input_cells();

@@ -94,7 +94,7 @@ std::size_t PixelizedLikelihood<Real>::bytes_per_replica() const {
 template <class Real>
 PixelizedFit PixelizedLikelihood<Real>::fit(std::span<const double> theta,
                                             ScratchArena& scratch) const {
-  const FlushDenormalsScope flush(true);
+  const FlushDenormalsScope flush;
   const MaskedImaging& im = *imaging_;
   const std::size_t n = im.masked_pixels(), b = im.blurring_pixels();
   const std::size_t s = source_->source_pixels(), t = layout_.parameters;

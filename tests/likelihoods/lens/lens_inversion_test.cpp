@@ -19,6 +19,18 @@ Matrix random_spd(int k, std::mt19937& rng, double ridge = 0.1) {
   return z.transpose() * z + ridge * Matrix::Identity(k, k);
 }
 
+// fnnls on Eigen inputs, with exactly its own scratch; false where it fails.
+bool solve_fnnls(const Matrix& a, const Vector& b, Vector& x, std::size_t* iterations = nullptr) {
+  const std::size_t k = static_cast<std::size_t>(b.size());
+  std::vector<std::byte> memory(fnnls_scratch_bytes(k));
+  ScratchArena scratch(memory.data(), memory.size());
+  std::vector<double> s(k);
+  const bool solved = fnnls(std::span<const double>(a.data(), k * k), std::span<const double>(b.data(), k), s,
+                            scratch, iterations);
+  x = Eigen::Map<const Vector>(s.data(), b.size());
+  return solved;
+}
+
 // The exact NNLS minimiser by enumeration: of all passive sets whose
 // unconstrained sub-solution is positive, the one with the least objective.
 Vector brute_force_nnls(const Matrix& a, const Vector& b) {
@@ -112,11 +124,8 @@ TEST(LensInversion, FnnlsMeetsTheKktConditionsWhenBlocksAreNearlySingular) {
   const Matrix a = z.transpose() * z + 1e-6 * Matrix::Identity(k, k);
   Vector b(k);
   for (int i = 0; i < k; ++i) b[i] = normal(rng);
-  std::vector<std::byte> memory(fnnls_scratch_bytes(k));
-  ScratchArena scratch(memory.data(), memory.size());
-  std::vector<double> s(k);
-  ASSERT_TRUE(fnnls(std::span<const double>(a.data(), k * k), std::span<const double>(b.data(), k), s, scratch));
-  const Vector x = Eigen::Map<const Vector>(s.data(), k);
+  Vector x;
+  ASSERT_TRUE(solve_fnnls(a, b, x));
   const Vector gradient = b - a * x;
   // Round-off of a solve with this A: its norm times the solution's.
   const double scale = b.cwiseAbs().maxCoeff() + a.cwiseAbs().rowwise().sum().maxCoeff() * x.cwiseAbs().maxCoeff();
