@@ -33,6 +33,7 @@ import json
 import math
 import os
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -40,12 +41,16 @@ os.environ.setdefault("JAX_PLATFORMS", "cpu")
 os.environ.setdefault("XLA_FLAGS", "--xla_cpu_multi_thread_eigen=false intra_op_parallelism_threads=1")
 os.environ.setdefault("OMP_NUM_THREADS", "1")
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import pin_cpu  # noqa: E402  (before numpy/jax: their thread pools start at import)
+
+pin_cpu.pin_to_one_cpu()
+
 import numpy as np  # noqa: E402
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import peerlib  # noqa: E402
 
-peerlib.pin_to_one_cpu()
 
 INSTRUMENT_PIXEL_SCALE = {"euclid": 0.1, "hst": 0.05, "jwst": 0.03, "ao": 0.01}
 MASK_RADIUS = 3.5
@@ -116,6 +121,46 @@ def summarise(samples):
     return params, log_l, mean, std, ess, best
 
 
+class WallLedger:
+    """Wall time of a search that may span several processes (a checkpointed
+    af.NSS resumed after its process was stopped): each process records its
+    own elapsed time in a JSON file every `period_s`, so a killed process
+    loses at most one period, and the total is the sum over processes."""
+
+    def __init__(self, path: Path, started_at: str, period_s: float = 30.0):
+        self.path, self.key, self.period_s = path, started_at, period_s
+        self.t0 = time.perf_counter()
+        self.stop = threading.Event()
+        self.thread = threading.Thread(target=self._tick, daemon=True)
+
+    def _processes(self) -> dict:
+        return json.loads(self.path.read_text()) if self.path.exists() else {}
+
+    def _record(self):
+        processes = self._processes()
+        processes[self.key] = time.perf_counter() - self.t0
+        tmp = self.path.with_suffix(".tmp")
+        tmp.write_text(json.dumps(processes, indent=1))
+        tmp.replace(self.path)
+
+    def _tick(self):
+        while not self.stop.wait(self.period_s):
+            self._record()
+
+    def __enter__(self):
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self.stop.set()
+        self.thread.join()
+        self._record()
+        if exc[0] is None:  # finished: a later fit of the same name starts afresh
+            self.processes_s = self._processes()
+            self.path.unlink()
+        return False
+
+
 def run_search(kind: str, model, analysis, seed: int, args, out_dir: Path):
     import autofit as af
 
@@ -123,8 +168,10 @@ def run_search(kind: str, model, analysis, seed: int, args, out_dir: Path):
     name = f"seed{seed}"
     if kind == "nss":
         settings = {"n_live": 200, "num_mcmc_steps": 5, "num_delete": 50, "termination": args.termination}
-        search = af.NSS(name=name, path_prefix=path_prefix, seed=seed, checkpoint_interval=10**9,
-                        silence=True, **settings)
+        # Checkpoints let a search longer than one session resume where it
+        # stopped (af.NSS resumes by itself when its nss_checkpoint.pkl exists).
+        search = af.NSS(name=name, path_prefix=path_prefix, seed=seed,
+                        checkpoint_interval=args.checkpoint_interval, silence=True, **settings)
     else:
         settings = {"n_live": 200, "n_eff": args.n_eff, "n_batch": args.n_batch}
         if math.isfinite(args.n_like_max):
@@ -133,13 +180,13 @@ def run_search(kind: str, model, analysis, seed: int, args, out_dir: Path):
                              force_x1_cpu=True, use_jax_vmap=True, verbose=False, silence=True,
                              iterations_per_quick_update=None, **settings)
     started_at = peerlib.utc_now()
-    t0 = time.perf_counter()
-    result = search.fit(model=model, analysis=analysis)
-    total_wall_s = time.perf_counter() - t0
+    ledger = WallLedger(Path(f"wall-{kind}-{args.instrument}-seed{seed}.json"), started_at)
+    with ledger:
+        result = search.fit(model=model, analysis=analysis)
     samples = result.samples
     info = dict(samples.samples_info or {})
     params, log_l, mean, std, ess, best = summarise(samples)
-    return settings, info, params, log_l, mean, std, ess, best, total_wall_s, started_at
+    return settings, info, params, log_l, mean, std, ess, best, ledger.processes_s, started_at
 
 
 def main(argv=None):
@@ -153,6 +200,8 @@ def main(argv=None):
     ap.add_argument("--termination", type=float, default=-3.0)
     ap.add_argument("--n-like-max", type=float, default=float("inf"),
                     help="af.Nautilus evaluation budget (smoke tests; the result then says stopped_by n_like_max)")
+    ap.add_argument("--checkpoint-interval", type=int, default=10,
+                    help="af.NSS outer steps between checkpoints; a rerun resumes from the last one")
     ap.add_argument("--allow-mismatch", action="store_true")
     ap.add_argument("--parity-only", action="store_true")
     ap.add_argument("--dataset-label", default="nslab-simulated",
@@ -187,18 +236,22 @@ def main(argv=None):
     names = [p.name if hasattr(p, "name") else str(p) for p in model.paths]
     for kind in args.samplers.split(","):
         for seed in [int(s) for s in args.seeds.split(",")]:
-            settings, info, params, log_l, mean, std, ess, best, total_wall_s, started_at = run_search(
+            settings, info, params, log_l, mean, std, ess, best, process_walls, started_at = run_search(
                 kind, model, analysis, seed, args, Path(args.out_root))
+            total_wall_s = float(sum(process_walls.values()))
             if kind == "nss":
                 n_live, nd, ni = settings["n_live"], settings["num_delete"], settings["num_mcmc_steps"]
                 outer_steps = (len(params) - n_live) // nd
                 af_evals = int(info.get("total_samples", 0))
                 evals = af_evals + 2 * outer_steps * nd * ni + n_live
-                sampler_wall = float(info.get("time") or total_wall_s)
+                # af times only its own process's loop; across resumed processes the
+                # sum of their walls (each with its set-up and JIT compile) stands in.
+                sampler_wall = float(info.get("time") or total_wall_s) if len(process_walls) == 1 else total_wall_s
                 log_z, log_z_err = info.get("log_evidence"), info.get("log_evidence_error")
                 err_method = "standard deviation over 100 sampled shrinkage sequences (af.NSS)"
                 diagnostics = {"outer_steps": outer_steps, "af_reported_evals": af_evals,
-                               "sampler_wall_includes_jit_compile": True}
+                               "sampler_wall_includes_jit_compile": True,
+                               "processes": len(process_walls)}
             else:
                 evals = int(info.get("total_samples", 0))
                 sampler_wall = float(info.get("time") or total_wall_s)
@@ -226,7 +279,8 @@ def main(argv=None):
                 "likelihood_checked_against_nslab_eval": checks,
                 "af_samples_info": {k: v for k, v in info.items() if isinstance(v, (int, float, str))},
             }
-            performance = {"total_wall_s": total_wall_s, "sampler_wall_s": sampler_wall,
+            performance = {"total_wall_s": total_wall_s, "process_wall_s": list(process_walls.values()),
+                           "sampler_wall_s": sampler_wall,
                            "likelihood_wall_s": None, "likelihood_evals": evals,
                            "time_per_eval_ms": 1000.0 * sampler_wall / evals if evals else None}
             memory = {"bytes_per_replica": None, "peak_device_bytes": peerlib.peak_rss_bytes(),

@@ -21,13 +21,17 @@ from pathlib import Path
 os.environ.setdefault("JAX_PLATFORMS", "cpu")
 os.environ.setdefault("XLA_FLAGS", "--xla_cpu_multi_thread_eigen=false intra_op_parallelism_threads=1")
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import pin_cpu  # noqa: E402  (before numpy/jax: their thread pools start at import)
+
+pin_cpu.pin_to_one_cpu()
+
 import numpy as np  # noqa: E402
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import af_lens  # noqa: E402
 import peerlib  # noqa: E402
 
-peerlib.pin_to_one_cpu()
 
 
 def nslab_bench_ms(family: str, dataset_dir: Path, batch: int) -> float:

@@ -31,6 +31,11 @@ os.environ.setdefault("JAX_PLATFORMS", "cpu")
 # One CPU thread for XLA, as nslab is run with threads=1 beside it.
 os.environ.setdefault("XLA_FLAGS", "--xla_cpu_multi_thread_eigen=false intra_op_parallelism_threads=1")
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import pin_cpu  # noqa: E402  (before numpy/jax: their thread pools start at import)
+
+pin_cpu.pin_to_one_cpu()
+
 import jax  # noqa: E402
 
 jax.config.update("jax_enable_x64", True)
@@ -43,7 +48,6 @@ from blackjax.ns import utils as ns_utils  # noqa: E402
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import peerlib  # noqa: E402
 
-peerlib.pin_to_one_cpu()
 
 
 def nss_settings(dim: int) -> dict:

@@ -27,13 +27,17 @@ os.environ.setdefault("OMP_NUM_THREADS", "1")
 os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 os.environ.setdefault("MKL_NUM_THREADS", "1")
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import pin_cpu  # noqa: E402  (before numpy: its thread pools start at import)
+
+pin_cpu.pin_to_one_cpu()
+
 import numpy as np  # noqa: E402
 from nautilus import Sampler  # noqa: E402
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import peerlib  # noqa: E402
 
-peerlib.pin_to_one_cpu()
 
 NAUTILUS_KEYS = ["n_live", "n_batch", "n_update", "n_like_new_bound", "n_eff", "f_live",
                  "n_networks", "enlarge_per_dim", "split_threshold", "discard_exploration",

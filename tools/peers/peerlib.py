@@ -68,20 +68,6 @@ MIXTURE_OFFSET = 0.5
 MIXTURE_WEIGHT_POSITIVE = 0.6
 
 
-def pin_to_one_cpu() -> int:
-    """Keeps the calling thread, and every thread it starts later, on one CPU
-    (call it before importing numpy or jax, whose pools start at import).
-
-    XLA's CPU client starts its own thread pool whatever XLA_FLAGS says: an
-    af.NSS run with --xla_cpu_multi_thread_eigen=false still kept both cores
-    of a 2-core machine busy. One-core comparisons with nslab (threads=1)
-    need the affinity. NSLAB_PEER_CPU picks the CPU (default: the lowest
-    allowed)."""
-    cpu = int(os.environ.get("NSLAB_PEER_CPU", min(os.sched_getaffinity(0))))
-    os.sched_setaffinity(0, {cpu})
-    return cpu
-
-
 def make_problem(model: str, dim: int) -> AnalyticProblem:
     if model == "gaussian":
         # gaussian.cpp: mu_i = 0.1 ((i mod 3) - 1); sigma_i evenly in
