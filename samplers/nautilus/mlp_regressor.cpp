@@ -5,16 +5,13 @@
 #include <limits>
 #include <numeric>
 
+#include "samplers/nautilus/mlp_kernels.hpp"
+
 namespace nslab {
 namespace {
 
 using Matrix = MlpRegressor::Matrix;
 using Vector = MlpRegressor::Vector;
-
-struct AdamMoments {
-  std::vector<Matrix> weight_mean, weight_variance;
-  std::vector<Vector> bias_mean, bias_variance;
-};
 
 }  // namespace
 
@@ -24,50 +21,90 @@ MlpRegressor MlpRegressor::from_parameters(std::vector<Matrix> weights, std::vec
   network.weights_ = std::move(weights);
   network.biases_ = std::move(biases);
   network.epochs_ = epochs;
+  network.lay_out_weights();
   return network;
 }
 
+namespace {
+
+// One layer's place in the flat parameter vector: weights (outputs x inputs,
+// row-major) then biases. Adam treats the whole vector alike.
+struct LayerSlot {
+  std::size_t inputs, outputs, weight, bias;
+};
+
+}  // namespace
+
 MlpRegressor MlpRegressor::train(const Eigen::MatrixXd& inputs, const Eigen::VectorXd& targets,
                                  const NetworkRandom& random, const MlpOptions& options) {
-  const Eigen::Index n = inputs.cols();
-  std::vector<Eigen::Index> sizes = {inputs.rows()};
-  for (int width : options.hidden) sizes.push_back(width);
+  const std::size_t n = static_cast<std::size_t>(inputs.cols());
+  std::vector<std::size_t> sizes = {static_cast<std::size_t>(inputs.rows())};
+  for (int width : options.hidden) sizes.push_back(static_cast<std::size_t>(width));
   sizes.push_back(1);
   const std::size_t layers = sizes.size() - 1;
 
-  MlpRegressor network;
+  std::vector<LayerSlot> slots;
+  std::size_t parameter_count = 0;
+  for (std::size_t l = 0; l < layers; ++l) {
+    const LayerSlot slot{sizes[l], sizes[l + 1], parameter_count, parameter_count + sizes[l] * sizes[l + 1]};
+    slots.push_back(slot);
+    parameter_count = slot.bias + slot.outputs;
+  }
+  std::vector<float> parameters(parameter_count), gradient(parameter_count, 0.0f);
+  std::vector<float> mean(parameter_count, 0.0f), variance(parameter_count, 0.0f);
   const RandomStream init = random.stream(0);
   std::uint32_t draw = 0;
-  AdamMoments adam;
-  for (std::size_t l = 0; l < layers; ++l) {
-    const Eigen::Index fan_in = sizes[l], fan_out = sizes[l + 1];
-    // Glorot uniform, the bound scikit-learn uses for ReLU networks.
-    const double bound = std::sqrt(6.0 / static_cast<double>(fan_in + fan_out));
-    Matrix weight(fan_out, fan_in);
-    for (Eigen::Index c = 0; c < fan_in; ++c)
-      for (Eigen::Index r = 0; r < fan_out; ++r)
-        weight(r, c) = static_cast<float>(bound * (2.0 * init.uniform(draw++) - 1.0));
-    Vector bias(fan_out);
-    for (Eigen::Index r = 0; r < fan_out; ++r)
-      bias[r] = static_cast<float>(bound * (2.0 * init.uniform(draw++) - 1.0));
-    network.weights_.push_back(std::move(weight));
-    network.biases_.push_back(std::move(bias));
-    adam.weight_mean.push_back(Matrix::Zero(fan_out, fan_in));
-    adam.weight_variance.push_back(Matrix::Zero(fan_out, fan_in));
-    adam.bias_mean.push_back(Vector::Zero(fan_out));
-    adam.bias_variance.push_back(Vector::Zero(fan_out));
+  for (const LayerSlot& slot : slots) {
+    // Glorot uniform, the bound scikit-learn uses for ReLU networks; drawn
+    // column by column, then the biases.
+    const double bound = std::sqrt(6.0 / static_cast<double>(slot.inputs + slot.outputs));
+    for (std::size_t c = 0; c < slot.inputs; ++c)
+      for (std::size_t r = 0; r < slot.outputs; ++r)
+        parameters[slot.weight + r * slot.inputs + c] = static_cast<float>(bound * (2.0 * init.uniform(draw++) - 1.0));
+    for (std::size_t r = 0; r < slot.outputs; ++r)
+      parameters[slot.bias + r] = static_cast<float>(bound * (2.0 * init.uniform(draw++) - 1.0));
   }
-  if (n == 0) return network;
+  MlpRegressor network;
+  auto keep_parameters = [&] {
+    network.weights_.clear();
+    network.biases_.clear();
+    for (const LayerSlot& slot : slots) {
+      using RowMajor = Eigen::Matrix<float, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
+      network.weights_.emplace_back(Eigen::Map<const RowMajor>(
+          parameters.data() + slot.weight, static_cast<Eigen::Index>(slot.outputs), static_cast<Eigen::Index>(slot.inputs)));
+      network.biases_.emplace_back(Eigen::Map<const Vector>(parameters.data() + slot.bias,
+                                                            static_cast<Eigen::Index>(slot.outputs)));
+    }
+  };
+  if (n == 0) {
+    keep_parameters();
+    network.lay_out_weights();
+    return network;
+  }
 
-  const Eigen::Index batch = static_cast<Eigen::Index>(
-      std::clamp<std::size_t>(options.batch_size, 1, static_cast<std::size_t>(n)));
-  const Matrix all_inputs = inputs.cast<float>();
-  const Vector all_targets = targets.cast<float>();
-  std::vector<Matrix> activation(layers + 1), weight_gradient(layers);
-  std::vector<Vector> bias_gradient(layers);
-  Vector batch_targets(batch);
-  Matrix delta, next_delta;
-  std::vector<Eigen::Index> order(static_cast<std::size_t>(n));
+  const std::size_t batch = std::clamp<std::size_t>(options.batch_size, 1, n);
+  const std::size_t stride = round_up_to_lanes(batch);
+  const Eigen::MatrixXf all_inputs = inputs.cast<float>();
+  const Eigen::VectorXf all_targets = targets.cast<float>();
+  // Feature panels of every layer's input and output, and of the error at
+  // each; sample panels (transposes) of each layer's input for its weight
+  // gradient. Zero-filled once so padding columns stay finite.
+  std::vector<std::vector<float>> activation(layers + 1), error(layers + 1), by_sample(layers);
+  // Row sizes[l] of a layer's input panel is the bias's constant input,
+  // which the transpose carries into the sample panel for the weight
+  // gradient; rows are rounded up to whole tiles of the transpose.
+  auto sample_stride = [&](std::size_t l) { return round_up_to_lanes(sizes[l] + 1); };
+  for (std::size_t l = 0; l <= layers; ++l) {
+    activation[l].assign(round_up_to_lanes(sizes[l] + 1) * stride, 0.0f);
+    std::fill_n(activation[l].begin() + static_cast<std::ptrdiff_t>(sizes[l] * stride), stride, 1.0f);
+    error[l].assign(sizes[l] * stride, 0.0f);
+    if (l < layers) {
+      by_sample[l].assign(stride * sample_stride(l), 0.0f);
+      for (std::size_t k = 0; k < stride; ++k) by_sample[l][k * sample_stride(l) + sizes[l]] = 1.0f;
+    }
+  }
+  std::vector<float> batch_targets(batch);
+  std::vector<Eigen::Index> order(n);
   std::iota(order.begin(), order.end(), Eigen::Index{0});
 
   double best_loss = std::numeric_limits<double>::infinity();
@@ -79,37 +116,40 @@ MlpRegressor MlpRegressor::train(const Eigen::MatrixXd& inputs, const Eigen::Vec
       std::swap(order[i], order[shuffle.below(static_cast<std::uint32_t>(i), i + 1)]);
 
     double accumulated_loss = 0.0;
-    for (Eigen::Index start = 0; start < n; start += batch) {
-      const Eigen::Index size = std::min(batch, n - start);
-      activation[0].resize(inputs.rows(), size);
-      for (Eigen::Index k = 0; k < size; ++k) {
-        const Eigen::Index i = order[static_cast<std::size_t>(start + k)];
-        activation[0].col(k) = all_inputs.col(i);
+    for (std::size_t start = 0; start < n; start += batch) {
+      const std::size_t size = std::min(batch, n - start);
+      const std::size_t columns = round_up_to_lanes(size);
+      const std::size_t first_stride = sample_stride(0);
+      for (std::size_t k = 0; k < size; ++k) {
+        const Eigen::Index i = order[start + k];
+        const float* point = all_inputs.col(i).data();
+        std::copy(point, point + sizes[0], by_sample[0].data() + k * first_stride);
+        for (std::size_t f = 0; f < sizes[0]; ++f) activation[0][f * stride + k] = point[f];
         batch_targets[k] = all_targets[i];
       }
-      for (std::size_t l = 0; l < layers; ++l) {
-        activation[l + 1].noalias() = network.weights_[l] * activation[l];
-        activation[l + 1].colwise() += network.biases_[l];
-        if (l + 1 < layers) activation[l + 1] = activation[l + 1].cwiseMax(0.0f);
+      for (std::size_t l = 0; l < layers; ++l)
+        mlp_forward(parameters.data() + slots[l].weight, parameters.data() + slots[l].bias, slots[l].outputs,
+                    slots[l].inputs, activation[l].data(), activation[l + 1].data(), columns, stride,
+                    l + 1 < layers);
+      // Half squared error; its gradient is the residual (zero in padding).
+      float* residual = error[layers].data();
+      double batch_loss = 0.0;
+      for (std::size_t k = 0; k < columns; ++k) {
+        residual[k] = k < size ? activation[layers][k] - batch_targets[k] : 0.0f;
+        batch_loss += static_cast<double>(residual[k]) * residual[k];
       }
-      delta = activation[layers];
-      delta.row(0) -= batch_targets.head(size).transpose();
-      accumulated_loss += 0.5 * delta.cast<double>().squaredNorm();  // = batch loss x batch size
+      accumulated_loss += 0.5 * batch_loss;  // = batch loss x batch size
       const float inverse_size = 1.0f / static_cast<float>(size);
       for (std::size_t l = layers; l-- > 0;) {
-        weight_gradient[l].noalias() = delta * activation[l].transpose() * inverse_size;
-        bias_gradient[l] = delta.rowwise().sum() * inverse_size;
-        if (l > 0) {
-          next_delta.noalias() = network.weights_[l].transpose() * delta;
-          // ReLU passes gradient only where its output was positive. A plain
-          // loop: the compiler vectorises its select, where Eigen's
-          // bool-to-float cast ran one element at a time (17 % of a run).
-          delta.resize(next_delta.rows(), next_delta.cols());
-          const float* gradient = next_delta.data();
-          const float* output = activation[l].data();
-          float* passed = delta.data();
-          for (Eigen::Index i = 0; i < next_delta.size(); ++i) passed[i] = output[i] > 0.0f ? gradient[i] : 0.0f;
-        }
+        const LayerSlot& slot = slots[l];
+        if (l > 0)
+          mlp_transpose(activation[l].data(), slot.inputs + 1, stride, size, by_sample[l].data(), sample_stride(l));
+        mlp_weight_gradient(error[l + 1].data(), slot.outputs, stride, by_sample[l].data(), slot.inputs,
+                            sample_stride(l), size, inverse_size, gradient.data() + slot.weight,
+                            gradient.data() + slot.bias);
+        if (l > 0)
+          mlp_backward(parameters.data() + slot.weight, slot.outputs, slot.inputs, error[l + 1].data(),
+                       activation[l].data(), error[l].data(), columns, stride);
       }
       ++step;
       const float rate = static_cast<float>(
@@ -117,15 +157,8 @@ MlpRegressor MlpRegressor::train(const Eigen::MatrixXd& inputs, const Eigen::Vec
           (1.0 - std::pow(options.beta1, static_cast<double>(step))));
       const float beta1 = static_cast<float>(options.beta1), beta2 = static_cast<float>(options.beta2);
       const float epsilon = static_cast<float>(options.epsilon);
-      auto update = [&](auto& parameter, auto& mean, auto& variance, const auto& gradient) {
-        mean = beta1 * mean + (1.0f - beta1) * gradient;
-        variance = beta2 * variance + (1.0f - beta2) * gradient.cwiseAbs2();
-        parameter.array() -= rate * mean.array() / (variance.array().sqrt() + epsilon);
-      };
-      for (std::size_t l = 0; l < layers; ++l) {
-        update(network.weights_[l], adam.weight_mean[l], adam.weight_variance[l], weight_gradient[l]);
-        update(network.biases_[l], adam.bias_mean[l], adam.bias_variance[l], bias_gradient[l]);
-      }
+      mlp_adam_step(parameters.data(), mean.data(), variance.data(), gradient.data(), parameter_count, rate,
+                    beta1, beta2, epsilon);
     }
     const double loss = accumulated_loss / static_cast<double>(n);
     network.epochs_ = epoch + 1;
@@ -134,17 +167,45 @@ MlpRegressor MlpRegressor::train(const Eigen::MatrixXd& inputs, const Eigen::Vec
     best_loss = std::min(best_loss, loss);
     if (no_improvement > options.n_iter_no_change || !std::isfinite(loss)) break;
   }
+  keep_parameters();
+  network.lay_out_weights();
   return network;
 }
 
-Eigen::VectorXd MlpRegressor::predict(const Eigen::MatrixXd& inputs) const {
-  Matrix activation = inputs.cast<float>();
-  for (std::size_t l = 0; l < weights_.size(); ++l) {
-    Matrix next = weights_[l] * activation;
-    next.colwise() += biases_[l];
-    activation = l + 1 < weights_.size() ? Matrix(next.cwiseMax(0.0f)) : next;
+void MlpRegressor::lay_out_weights() {
+  row_major_weights_.clear();
+  for (const Matrix& weight : weights_) {
+    std::vector<float> rows(static_cast<std::size_t>(weight.size()));
+    Eigen::Map<Eigen::Matrix<float, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>>(
+        rows.data(), weight.rows(), weight.cols()) = weight;
+    row_major_weights_.push_back(std::move(rows));
   }
-  return activation.row(0).transpose().cast<double>();
+}
+
+Eigen::VectorXd MlpRegressor::predict(const Eigen::MatrixXd& inputs) const {
+  const std::size_t m = static_cast<std::size_t>(inputs.cols());
+  Eigen::VectorXd prediction(inputs.cols());
+  if (m == 0 || weights_.empty()) return prediction.setZero();
+  // Points in chunks through the training's forward kernel, as feature
+  // panels ping-ponged between two buffers.
+  constexpr std::size_t kChunk = 256;
+  std::size_t widest = static_cast<std::size_t>(inputs.rows());
+  for (const Matrix& weight : weights_) widest = std::max(widest, static_cast<std::size_t>(weight.rows()));
+  std::vector<float> panel(widest * kChunk, 0.0f), next(widest * kChunk, 0.0f);
+  for (std::size_t start = 0; start < m; start += kChunk) {
+    const std::size_t size = std::min(kChunk, m - start), columns = round_up_to_lanes(size);
+    for (std::size_t k = 0; k < size; ++k)
+      for (Eigen::Index f = 0; f < inputs.rows(); ++f)
+        panel[static_cast<std::size_t>(f) * kChunk + k] = static_cast<float>(inputs(f, static_cast<Eigen::Index>(start + k)));
+    for (std::size_t l = 0; l < weights_.size(); ++l) {
+      mlp_forward(row_major_weights_[l].data(), biases_[l].data(), static_cast<std::size_t>(weights_[l].rows()),
+                  static_cast<std::size_t>(weights_[l].cols()), panel.data(), next.data(), columns, kChunk,
+                  l + 1 < weights_.size());
+      panel.swap(next);
+    }
+    for (std::size_t k = 0; k < size; ++k) prediction[static_cast<Eigen::Index>(start + k)] = panel[k];
+  }
+  return prediction;
 }
 
 }  // namespace nslab

@@ -59,7 +59,10 @@ class MlpRegressor {
  private:
   std::vector<Matrix> weights_;  // layer l: outputs x inputs
   std::vector<Vector> biases_;
+  std::vector<std::vector<float>> row_major_weights_;  // weights_ as predict's kernel reads them
   int epochs_ = 0;
+
+  void lay_out_weights();
 };
 
 }  // namespace nslab

@@ -1,0 +1,190 @@
+#include "samplers/nautilus/mlp_kernels.hpp"
+
+#include <cmath>
+#include <cstring>
+#include <utility>
+
+namespace nslab {
+namespace {
+
+// One register of kMlpLanes floats (GCC/Clang vector extension: the compiler
+// maps it to whatever SIMD the target has).
+typedef float Lanes __attribute__((vector_size(kMlpLanes * sizeof(float))));
+
+inline Lanes load(const float* p) {
+  Lanes v;
+  std::memcpy(&v, p, sizeof v);
+  return v;
+}
+
+inline void store(float* p, Lanes v) { std::memcpy(p, &v, sizeof v); }
+
+// The one product all three passes are: out(r, c) = sum_{k < depth}
+// coef(r, k) x(k, c), with coef(r, k) = coef[r * row_step + k * depth_step]
+// and x a row-major panel of stride `stride`. A block of R rows x V
+// registers of columns is accumulated in registers over the whole depth, then
+// handed to the epilogue, which finishes and stores it.
+struct Product {
+  const float* coef;
+  std::size_t row_step, depth_step, depth;
+  const float* x;
+  std::size_t stride;
+};
+
+template <int R, int V, class Epilogue>
+inline void block(const Product& p, std::size_t r0, std::size_t c0, const Epilogue& finish) {
+  Lanes acc[R][V] = {};
+  const float* coef = p.coef + r0 * p.row_step;
+  const float* x = p.x + c0;
+  for (std::size_t k = 0; k < p.depth; ++k, x += p.stride, coef += p.depth_step) {
+    Lanes xv[V];
+#pragma GCC unroll 4
+    for (int v = 0; v < V; ++v) xv[v] = load(x + v * kMlpLanes);
+#pragma GCC unroll 16
+    for (int r = 0; r < R; ++r) {
+      const float c = coef[r * p.row_step];
+#pragma GCC unroll 4
+      for (int v = 0; v < V; ++v) acc[r][v] += c * xv[v];
+    }
+  }
+#pragma GCC unroll 16
+  for (int r = 0; r < R; ++r)
+#pragma GCC unroll 4
+    for (int v = 0; v < V; ++v) finish(r0 + r, c0 + v * kMlpLanes, acc[r][v]);
+}
+
+// Rows per register block for V registers of columns: as many accumulators
+// as the register file holds beside the operands (24 of 32 with AVX-512),
+// so each column load and each broadcast feeds several multiply-adds.
+#ifdef __AVX512F__
+constexpr int kAccumulators = 24;
+#else
+constexpr int kAccumulators = 6;  // 16 narrower registers, each Lanes several of them
+#endif
+
+template <int V>
+constexpr int block_rows() {
+  constexpr int rows = kAccumulators / V;
+  return rows >= 16 ? 16 : rows >= 8 ? 8 : rows >= 4 ? 4 : rows >= 2 ? 2 : 1;
+}
+
+// Rows in blocks of R, the rest in blocks of R/2, R/4, ..., 1.
+template <int R, int V, class Epilogue>
+void rows_of(const Product& p, std::size_t r0, std::size_t rows, std::size_t c0, const Epilogue& finish) {
+  for (; r0 + R <= rows; r0 += R) block<R, V>(p, r0, c0, finish);
+  if constexpr (R > 1) rows_of<R / 2, V>(p, r0, rows, c0, finish);
+}
+
+// Column blocks outermost: the depth x block slice of x stays in L1 while
+// every row block runs over it.
+template <class Epilogue>
+void product(const Product& p, std::size_t rows, std::size_t columns, const Epilogue& finish) {
+  constexpr int V = 3;
+  std::size_t c0 = 0;
+  for (; c0 + V * kMlpLanes <= columns; c0 += V * kMlpLanes) rows_of<block_rows<V>(), V>(p, 0, rows, c0, finish);
+  switch ((columns - c0) / kMlpLanes) {
+    case 2: rows_of<block_rows<2>(), 2>(p, 0, rows, c0, finish); break;
+    case 1: rows_of<block_rows<1>(), 1>(p, 0, rows, c0, finish); break;
+    default: break;
+  }
+}
+
+// One round of the tile transpose: rows r and r + h (r & h == 0) exchange
+// their lanes j + h and j (j & h == 0).
+typedef int LaneIndex __attribute__((vector_size(kMlpLanes * sizeof(int))));
+
+template <int h, int... j>
+constexpr LaneIndex low_lanes(std::integer_sequence<int, j...>) {
+  return LaneIndex{((j & h) == 0 ? j : 16 + j - h)...};
+}
+
+template <int h, int... j>
+constexpr LaneIndex high_lanes(std::integer_sequence<int, j...>) {
+  return LaneIndex{((j & h) == 0 ? j + h : 16 + j)...};
+}
+
+template <int h>
+inline void transpose_round(Lanes* tile) {
+  constexpr LaneIndex low = low_lanes<h>(std::make_integer_sequence<int, 16>{});
+  constexpr LaneIndex high = high_lanes<h>(std::make_integer_sequence<int, 16>{});
+  for (int r = 0; r < 16; ++r) {
+    if (r & h) continue;
+    const Lanes x = tile[r], y = tile[r + h];
+    tile[r] = __builtin_shuffle(x, y, low);
+    tile[r + h] = __builtin_shuffle(x, y, high);
+  }
+}
+
+}  // namespace
+
+void mlp_forward(const float* w, const float* bias, std::size_t outputs, std::size_t inputs,
+                 const float* a, float* z, std::size_t columns, std::size_t stride, bool relu) {
+  const Product p{w, inputs, 1, inputs, a, stride};
+  const Lanes zero = {};
+  if (relu) {
+    product(p, outputs, columns, [&](std::size_t o, std::size_t b, Lanes sum) {
+      sum += bias[o];
+      store(z + o * stride + b, sum > zero ? sum : zero);
+    });
+  } else {
+    product(p, outputs, columns,
+            [&](std::size_t o, std::size_t b, Lanes sum) { store(z + o * stride + b, sum + bias[o]); });
+  }
+}
+
+void mlp_backward(const float* w, std::size_t outputs, std::size_t inputs, const float* d,
+                  const float* a, float* p, std::size_t columns, std::size_t stride) {
+  const Lanes zero = {};
+  product(Product{w, 1, inputs, outputs, d, stride}, inputs, columns,
+          [&](std::size_t i, std::size_t b, Lanes sum) {
+            const Lanes active = load(a + i * stride + b);
+            store(p + i * stride + b, active > zero ? sum : zero);
+          });
+}
+
+void mlp_weight_gradient(const float* d, std::size_t outputs, std::size_t d_stride, const float* a,
+                         std::size_t inputs, std::size_t a_stride, std::size_t samples, float scale,
+                         float* g, float* g_bias) {
+  // Column `inputs` of a is the bias's constant input, so the last product
+  // column is the bias gradient.
+  product(Product{d, d_stride, 1, samples, a, a_stride}, outputs, round_up_to_lanes(inputs + 1),
+          [&](std::size_t o, std::size_t i, Lanes sum) {
+            sum *= scale;
+            if (i + kMlpLanes <= inputs) {
+              store(g + o * inputs + i, sum);
+              return;
+            }
+            float lanes[kMlpLanes];  // the row's last register: weights, then the bias
+            store(lanes, sum);
+            if (i < inputs) std::memcpy(g + o * inputs + i, lanes, (inputs - i) * sizeof(float));
+            if (i <= inputs && inputs < i + kMlpLanes) g_bias[o] = lanes[inputs - i];
+          });
+}
+
+void mlp_adam_step(float* theta, float* mean, float* variance, const float* gradient, std::size_t n,
+                   float rate, float beta1, float beta2, float epsilon) {
+  for (std::size_t j = 0; j < n; ++j) {
+    mean[j] = beta1 * mean[j] + (1.0f - beta1) * gradient[j];
+    variance[j] = beta2 * variance[j] + (1.0f - beta2) * gradient[j] * gradient[j];
+    theta[j] -= rate * mean[j] / (std::sqrt(variance[j]) + epsilon);
+  }
+}
+
+void mlp_transpose(const float* in, std::size_t features, std::size_t in_stride,
+                   std::size_t samples, float* out, std::size_t out_stride) {
+  // 16 x 16 tiles transposed in registers: four rounds of two-register
+  // permutes, each swapping the off-diagonal sub-blocks of width h.
+  static_assert(kMlpLanes == 16, "the tile transpose is written for 16 lanes");
+  for (std::size_t f0 = 0; f0 < features; f0 += kMlpLanes)
+    for (std::size_t b0 = 0; b0 < samples; b0 += kMlpLanes) {
+      Lanes tile[kMlpLanes];
+      for (std::size_t r = 0; r < kMlpLanes; ++r) tile[r] = load(in + (f0 + r) * in_stride + b0);
+      transpose_round<8>(tile);
+      transpose_round<4>(tile);
+      transpose_round<2>(tile);
+      transpose_round<1>(tile);
+      for (std::size_t r = 0; r < kMlpLanes; ++r) store(out + (b0 + r) * out_stride + f0, tile[r]);
+    }
+}
+
+}  // namespace nslab

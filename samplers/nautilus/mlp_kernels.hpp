@@ -1,0 +1,60 @@
+#pragma once
+// The dense-layer products of MLP training, written for the shapes nautilus
+// trains (10-100-50-20-1 on minibatches of 200). Eigen's general GEMM spent
+// half of each product packing panels and ran at about half of this core's
+// float peak on them; these kernels keep a register block of outputs and
+// stream the operands straight from their natural layouts, and fold the bias,
+// ReLU and ReLU-mask passes into the stores.
+//
+// Layouts (all row-major, floats):
+// - a feature panel holds one row per feature and one column per sample:
+//   value (f, b) at f * stride + b, with stride a multiple of kMlpLanes;
+// - a sample panel is its transpose: value (b, f) at b * stride + f;
+// - weights are outputs x inputs: w(o, i) at o * inputs + i.
+#include <cstddef>
+
+namespace nslab {
+
+// Floats per vector register the kernels are blocked for (one 512-bit
+// register; on narrower targets the compiler splits each into several).
+inline constexpr std::size_t kMlpLanes = 16;
+
+inline constexpr std::size_t round_up_to_lanes(std::size_t n) {
+  return (n + kMlpLanes - 1) / kMlpLanes * kMlpLanes;
+}
+
+// z(o, b) = bias(o) + sum_i w(o, i) a(i, b), then max(z, 0) when relu; for
+// every b < columns (a multiple of kMlpLanes). a and z are feature panels of
+// stride `stride`.
+void mlp_forward(const float* w, const float* bias, std::size_t outputs, std::size_t inputs,
+                 const float* a, float* z, std::size_t columns, std::size_t stride, bool relu);
+
+// p(i, b) = [a(i, b) > 0] * sum_o w(o, i) d(o, b): the error passed back
+// through layer w into the ReLU that produced a. d, a and p are feature
+// panels of stride `stride`.
+void mlp_backward(const float* w, std::size_t outputs, std::size_t inputs, const float* d,
+                  const float* a, float* p, std::size_t columns, std::size_t stride);
+
+// g(o, i) = scale * sum_{b < samples} d(o, b) a(b, i) and
+// g_bias(o) = scale * sum_b d(o, b): the gradients of w and its bias. d is a
+// feature panel of stride d_stride, a a sample panel of stride a_stride
+// >= round_up_to_lanes(inputs + 1) whose column `inputs` holds ones (the
+// bias's input) and whose later columns are finite.
+void mlp_weight_gradient(const float* d, std::size_t outputs, std::size_t d_stride, const float* a,
+                         std::size_t inputs, std::size_t a_stride, std::size_t samples, float scale,
+                         float* g, float* g_bias);
+
+// One Adam step over n parameters: the moment updates, then
+// theta -= rate * mean / (sqrt(variance) + epsilon), element by element with
+// the same arithmetic for every element (vector or scalar alike), so the
+// result does not depend on the arrays' alignment.
+void mlp_adam_step(float* theta, float* mean, float* variance, const float* gradient, std::size_t n,
+                   float rate, float beta1, float beta2, float epsilon);
+
+// The sample panel of a feature panel: out(b, f) = in(f, b), in whole
+// tiles of kMlpLanes x kMlpLanes: in must hold round_up_to_lanes(features)
+// rows and round_up_to_lanes(samples) columns, out the transposed extents.
+void mlp_transpose(const float* in, std::size_t features, std::size_t in_stride,
+                   std::size_t samples, float* out, std::size_t out_stride);
+
+}  // namespace nslab

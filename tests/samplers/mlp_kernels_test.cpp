@@ -1,0 +1,126 @@
+// The MLP training kernels against plain loops in double, on ragged shapes
+// (widths and batch sizes that are not multiples of the register width, the
+// one-output layer) and on panels placed at every float offset, so results
+// that depended on alignment or on a block's remainder path would show.
+#include <cmath>
+#include <random>
+#include <vector>
+
+#include <gtest/gtest.h>
+
+#include "samplers/nautilus/mlp_kernels.hpp"
+
+namespace nslab {
+namespace {
+
+struct Shape {
+  std::size_t inputs, outputs, samples;
+};
+
+const Shape kShapes[] = {{5, 100, 200}, {100, 50, 200}, {50, 20, 37}, {20, 1, 7}, {13, 3, 16}, {16, 17, 33}};
+
+std::vector<float> random_floats(std::size_t n, std::mt19937& rng, float low = -1.0f) {
+  std::uniform_real_distribution<float> u(low, 1.0f);
+  std::vector<float> v(n);
+  for (float& x : v) x = u(rng);
+  return v;
+}
+
+// A buffer whose data starts `offset` floats past a 64-byte boundary.
+struct Placed {
+  std::vector<float> storage;
+  float* data;
+  Placed(const std::vector<float>& values, std::size_t offset) : storage(values.size() + 32) {
+    float* base = storage.data();
+    while (reinterpret_cast<std::uintptr_t>(base) % 64 != 0) ++base;
+    data = base + offset;
+    std::copy(values.begin(), values.end(), data);
+  }
+};
+
+TEST(MlpKernels, ForwardBackwardAndGradientsMatchPlainLoops) {
+  std::mt19937 rng(11);
+  for (const Shape& s : kShapes) {
+    for (std::size_t offset : {0u, 3u}) {
+      SCOPED_TRACE(testing::Message() << s.inputs << "->" << s.outputs << " x " << s.samples << " offset " << offset);
+      const std::size_t columns = round_up_to_lanes(s.samples), stride = columns + kMlpLanes;
+      const std::vector<float> w = random_floats(s.outputs * s.inputs, rng);
+      const std::vector<float> bias = random_floats(s.outputs, rng);
+      // Input panel with its ones row (the bias's input) and whole tiles.
+      std::vector<float> a_values = random_floats(round_up_to_lanes(s.inputs + 1) * stride, rng);
+      std::fill_n(a_values.begin() + static_cast<std::ptrdiff_t>(s.inputs * stride), stride, 1.0f);
+      const Placed a(a_values, offset), weights(w, offset);
+      auto A = [&](std::size_t i, std::size_t b) { return static_cast<double>(a.data[i * stride + b]); };
+
+      Placed z(std::vector<float>(s.outputs * stride, 0.0f), offset);
+      mlp_forward(weights.data, bias.data(), s.outputs, s.inputs, a.data, z.data, columns, stride, true);
+      for (std::size_t o = 0; o < s.outputs; ++o)
+        for (std::size_t b = 0; b < columns; ++b) {
+          double sum = bias[o];
+          for (std::size_t i = 0; i < s.inputs; ++i) sum += w[o * s.inputs + i] * A(i, b);
+          ASSERT_NEAR(z.data[o * stride + b], std::max(sum, 0.0), 1e-5 * (1.0 + std::abs(sum))) << o << "," << b;
+        }
+
+      std::vector<float> d_values = random_floats(s.outputs * stride, rng);
+      for (std::size_t o = 0; o < s.outputs; ++o)  // the error is zero past the batch
+        std::fill(d_values.begin() + static_cast<std::ptrdiff_t>(o * stride + s.samples),
+                  d_values.begin() + static_cast<std::ptrdiff_t>(o * stride + stride), 0.0f);
+      const Placed d(d_values, offset);
+      Placed p(std::vector<float>(s.inputs * stride, 0.0f), offset);
+      mlp_backward(weights.data, s.outputs, s.inputs, d.data, a.data, p.data, columns, stride);
+      for (std::size_t i = 0; i < s.inputs; ++i)
+        for (std::size_t b = 0; b < columns; ++b) {
+          double sum = 0.0;
+          for (std::size_t o = 0; o < s.outputs; ++o) sum += w[o * s.inputs + i] * d_values[o * stride + b];
+          const double expected = A(i, b) > 0.0 ? sum : 0.0;
+          ASSERT_NEAR(p.data[i * stride + b], expected, 1e-5 * (1.0 + std::abs(sum))) << i << "," << b;
+        }
+
+      const std::size_t sample_stride = round_up_to_lanes(s.inputs + 1);
+      Placed by_sample(std::vector<float>(stride * sample_stride, 7.0f), offset);
+      mlp_transpose(a.data, s.inputs + 1, stride, s.samples, by_sample.data, sample_stride);
+      for (std::size_t b = 0; b < s.samples; ++b)
+        for (std::size_t i = 0; i <= s.inputs; ++i) ASSERT_EQ(by_sample.data[b * sample_stride + i], A(i, b));
+
+      const float scale = 1.0f / static_cast<float>(s.samples);
+      std::vector<float> g(s.outputs * s.inputs, NAN), g_bias(s.outputs, NAN);
+      mlp_weight_gradient(d.data, s.outputs, stride, by_sample.data, s.inputs, sample_stride, s.samples, scale,
+                          g.data(), g_bias.data());
+      for (std::size_t o = 0; o < s.outputs; ++o) {
+        double bias_sum = 0.0;
+        for (std::size_t b = 0; b < s.samples; ++b) bias_sum += d_values[o * stride + b];
+        ASSERT_NEAR(g_bias[o], scale * bias_sum, 1e-5) << o;
+        for (std::size_t i = 0; i < s.inputs; ++i) {
+          double sum = 0.0;
+          for (std::size_t b = 0; b < s.samples; ++b) sum += d_values[o * stride + b] * A(i, b);
+          ASSERT_NEAR(g[o * s.inputs + i], scale * sum, 1e-5) << o << "," << i;
+        }
+      }
+    }
+  }
+}
+
+TEST(MlpKernels, AdamStepIsTheSameArithmeticAtEveryOffset) {
+  std::mt19937 rng(5);
+  const std::size_t n = 1000;
+  const std::vector<float> theta = random_floats(n, rng), mean = random_floats(n, rng);
+  const std::vector<float> variance = random_floats(n, rng, 0.0f), gradient = random_floats(n, rng);
+  std::vector<float> first;
+  for (std::size_t offset = 0; offset < kMlpLanes; ++offset) {
+    Placed t(theta, offset), m(mean, offset), v(variance, offset);
+    mlp_adam_step(t.data, m.data, v.data, gradient.data(), n, 1e-2f, 0.9f, 0.999f, 1e-8f);
+    const std::vector<float> result(t.data, t.data + n);
+    if (offset == 0) {
+      first = result;
+      for (std::size_t j = 0; j < n; ++j) {
+        const float mj = 0.9f * mean[j] + 0.1f * gradient[j];
+        const float vj = 0.999f * variance[j] + (1.0f - 0.999f) * gradient[j] * gradient[j];
+        ASSERT_NEAR(result[j], theta[j] - 1e-2f * mj / (std::sqrt(vj) + 1e-8f), 1e-6f) << j;
+      }
+    }
+    ASSERT_EQ(result, first) << "offset " << offset;
+  }
+}
+
+}  // namespace
+}  // namespace nslab
