@@ -65,7 +65,7 @@ constexpr int kAccumulators = 6;  // 16 narrower registers, each Lanes several o
 template <int V>
 constexpr int block_rows() {
   constexpr int rows = kAccumulators / V;
-  return rows >= 16 ? 16 : rows >= 8 ? 8 : rows >= 4 ? 4 : rows >= 2 ? 2 : 1;
+  return rows >= 16 ? 16 : rows >= 8 ? 8 : rows >= 6 ? 6 : rows >= 4 ? 4 : rows >= 2 ? 2 : 1;
 }
 
 // Rows in blocks of R, the rest in blocks of R/2, R/4, ..., 1.
@@ -75,18 +75,32 @@ void rows_of(const Product& p, std::size_t r0, std::size_t rows, std::size_t c0,
   if constexpr (R > 1) rows_of<R / 2, V>(p, r0, rows, c0, finish);
 }
 
+template <int V, class Epilogue>
+void columns_of(const Product& p, std::size_t rows, std::size_t c0, const Epilogue& finish) {
+  rows_of<block_rows<V>(), V>(p, 0, rows, c0, finish);
+}
+
 // Column blocks outermost: the depth x block slice of x stays in L1 while
-// every row block runs over it.
+// every row block runs over it. Blocks are 3 registers wide, with one block
+// of 4 or 2 where the count needs it, so no block is a lone register (whose
+// rows would each be a broadcast for a single multiply-add) unless the
+// whole product is one register wide.
 template <class Epilogue>
 void product(const Product& p, std::size_t rows, std::size_t columns, const Epilogue& finish) {
-  constexpr int V = 3;
-  std::size_t c0 = 0;
-  for (; c0 + V * kMlpLanes <= columns; c0 += V * kMlpLanes) rows_of<block_rows<V>(), V>(p, 0, rows, c0, finish);
-  switch ((columns - c0) / kMlpLanes) {
-    case 2: rows_of<block_rows<2>(), 2>(p, 0, rows, c0, finish); break;
-    case 1: rows_of<block_rows<1>(), 1>(p, 0, rows, c0, finish); break;
-    default: break;
-  }
+  std::size_t registers = columns / kMlpLanes, c0 = 0;
+  auto next_block = [&](std::size_t width) {
+    switch (width) {
+      case 4: columns_of<4>(p, rows, c0, finish); break;
+      case 3: columns_of<3>(p, rows, c0, finish); break;
+      case 2: columns_of<2>(p, rows, c0, finish); break;
+      default: columns_of<1>(p, rows, c0, finish); break;
+    }
+    c0 += width * kMlpLanes;
+    registers -= width;
+  };
+  if (registers % 3 == 1 && registers >= 4) next_block(4);
+  if (registers % 3 == 2) next_block(2);
+  while (registers > 0) next_block(registers >= 3 ? 3 : registers);
 }
 
 // One round of the tile transpose: rows r and r + h (r & h == 0) exchange
