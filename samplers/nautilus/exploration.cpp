@@ -90,6 +90,7 @@ void try_add_bound(NautilusState& state, const NautilusSettings& settings, std::
     bound = NautilusBound::compute(all.points, all.log_l, log_l_min, log_v_target, bound_settings,
                                    settings.seed, bound_id);
     state.network_epochs += static_cast<std::size_t>(bound.network_epochs());
+    state.network_sample_epochs += bound.network_sample_epochs();
     bound.fill(1000);  // a first volume estimate before comparing
     accepted = bound.log_v() < state.bounds.back().log_v();
     if (!accepted) ++state.bounds_rejected;

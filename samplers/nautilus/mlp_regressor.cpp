@@ -16,11 +16,12 @@ using Vector = MlpRegressor::Vector;
 }  // namespace
 
 MlpRegressor MlpRegressor::from_parameters(std::vector<Matrix> weights, std::vector<Vector> biases,
-                                           int epochs) {
+                                           int epochs, std::size_t training_samples) {
   MlpRegressor network;
   network.weights_ = std::move(weights);
   network.biases_ = std::move(biases);
   network.epochs_ = epochs;
+  network.training_samples_ = training_samples;
   network.lay_out_weights();
   return network;
 }
@@ -65,6 +66,7 @@ MlpRegressor MlpRegressor::train(const Eigen::MatrixXd& inputs, const Eigen::Vec
       parameters[slot.bias + r] = static_cast<float>(bound * (2.0 * init.uniform(draw++) - 1.0));
   }
   MlpRegressor network;
+  network.training_samples_ = n;
   auto keep_parameters = [&] {
     network.weights_.clear();
     network.biases_.clear();

@@ -51,16 +51,21 @@ class MlpRegressor {
   Eigen::VectorXd predict(const Eigen::MatrixXd& inputs) const;
 
   int epochs() const { return epochs_; }
+  std::size_t training_samples() const { return training_samples_; }
+  // The training's work: samples x epochs (one forward and backward pass
+  // per sample per epoch).
+  double sample_epochs() const { return static_cast<double>(training_samples_) * epochs_; }
   const std::vector<Matrix>& weights() const { return weights_; }
   const std::vector<Vector>& biases() const { return biases_; }
   static MlpRegressor from_parameters(std::vector<Matrix> weights, std::vector<Vector> biases,
-                                      int epochs);
+                                      int epochs, std::size_t training_samples);
 
  private:
   std::vector<Matrix> weights_;  // layer l: outputs x inputs
   std::vector<Vector> biases_;
   std::vector<std::vector<float>> row_major_weights_;  // weights_ as predict's kernel reads them
   int epochs_ = 0;
+  std::size_t training_samples_ = 0;
 
   void lay_out_weights();
 };

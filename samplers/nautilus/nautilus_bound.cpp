@@ -124,6 +124,13 @@ int NautilusBound::network_epochs() const {
   return epochs;
 }
 
+double NautilusBound::network_sample_epochs() const {
+  double work = 0.0;
+  for (const auto& neural : neural_)
+    for (const auto& network : neural.emulator().networks()) work += network.sample_epochs();
+  return work;
+}
+
 NautilusBound::Parts NautilusBound::parts() const {
   Parts parts;
   parts.neural = neural_;

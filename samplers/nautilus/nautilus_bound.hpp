@@ -41,6 +41,7 @@ class NautilusBound {
   std::size_t n_neural_bounds() const { return neural_.size(); }
   std::size_t n_networks() const;
   int network_epochs() const;        // summed over all networks
+  double network_sample_epochs() const;  // training samples x epochs, summed over all networks
 
   struct Parts {
     std::vector<NeuralBound> neural;

@@ -36,6 +36,7 @@ void save(ArchiveWriter& out, const NeuralBound& bound) {
   out.write<std::uint64_t>(emulator.networks().size());
   for (const MlpRegressor& network : emulator.networks()) {
     out.write(network.epochs());
+    out.write<std::uint64_t>(network.training_samples());
     out.write<std::uint64_t>(network.weights().size());
     for (std::size_t l = 0; l < network.weights().size(); ++l) {
       save(out, network.weights()[l]);
@@ -140,13 +141,14 @@ NeuralBound load_neural_bound(Loader& in) {
   std::vector<MlpRegressor> networks(in.size());
   for (MlpRegressor& network : networks) {
     const int epochs = in.get<int>();
+    const std::size_t training_samples = in.size();
     std::vector<MlpRegressor::Matrix> weights(in.size());
     std::vector<MlpRegressor::Vector> biases(weights.size());
     for (std::size_t l = 0; l < weights.size(); ++l) {
       weights[l] = in.matrix<float>();
       biases[l] = in.vector<float>();
     }
-    network = MlpRegressor::from_parameters(std::move(weights), std::move(biases), epochs);
+    network = MlpRegressor::from_parameters(std::move(weights), std::move(biases), epochs, training_samples);
   }
   return NeuralBound::from_parts(std::move(ellipsoid),
                                  NetworkEnsemble::from_parts(std::move(mean), std::move(scale), std::move(networks)),
@@ -231,6 +233,7 @@ std::string serialise_nautilus_state(const NautilusState& state, const std::stri
                             state.exploration_evals, state.transferred_points, state.finite_log_l,
                             state.network_epochs})
     out.write<std::uint64_t>(value);
+  out.write(state.network_sample_epochs);
   out.write(state.log_f_live_explored);
   out.write(state.best_log_l);
   out.write(state.best_point);
@@ -271,6 +274,7 @@ NautilusState deserialise_nautilus_state(const std::string& bytes, const std::st
                                &state.exploration_evals, &state.transferred_points, &state.finite_log_l,
                                &state.network_epochs})
       *value = in.size();
+    state.network_sample_epochs = in.get<double>();
     state.log_f_live_explored = in.get<double>();
     state.best_log_l = in.get<double>();
     state.best_point = in.get<std::vector<double>>();

@@ -210,6 +210,7 @@ SamplerResult NautilusSampler::finish(const NautilusState& state, const std::str
   d["discard_exploration"] = state.discarding() ? 1.0 : 0.0;
   d["transferred_points"] = static_cast<double>(state.transferred_points);
   d["network_epochs"] = static_cast<double>(state.network_epochs);
+  d["network_sample_epochs"] = state.network_sample_epochs;
   d["n_update"] = static_cast<double>(settings_.resolved_n_update());
   d["n_like_new_bound"] = static_cast<double>(settings_.resolved_n_like_new_bound());
   d["n_points_min"] = static_cast<double>(settings_.resolved_n_points_min(dim));

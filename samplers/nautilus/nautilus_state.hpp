@@ -42,6 +42,7 @@ struct NautilusState {
   std::size_t transferred_points = 0;
   std::size_t finite_log_l = 0;
   std::size_t network_epochs = 0;
+  double network_sample_epochs = 0.0;  // the networks' training work, samples x epochs
   double log_f_live_explored = 0.0;   // log f_live when exploration ended
   double best_log_l = -std::numeric_limits<double>::infinity();
   std::vector<double> best_point;     // unit cube

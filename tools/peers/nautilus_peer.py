@@ -63,6 +63,32 @@ def settings_for(cell_path: str, seed: int, out_root) -> tuple[dict, str]:
     return dict(FALLBACK), "nautilus.md af.Nautilus defaults (no nslab nautilus result found)"
 
 
+class TrainingWork:
+    """Counts the networks nautilus trains and their work (samples x epochs,
+    sklearn's n_iter_), by wrapping nautilus.neural.train_network, so the
+    overhead can be compared per unit of training as well as per evaluation.
+    Counting adds a few microseconds per network."""
+
+    def __init__(self):
+        import nautilus.neural as neural
+        self.neural, self.original = neural, neural.train_network
+        self.networks = self.epochs = self.sample_epochs = 0
+
+    def __enter__(self):
+        def counted(x, y, kwargs, random_state):
+            network = self.original(x, y, kwargs, random_state)
+            self.networks += 1
+            self.epochs += int(network.n_iter_)
+            self.sample_epochs += len(x) * int(network.n_iter_)
+            return network
+        self.neural.train_network = counted
+        return self
+
+    def __exit__(self, *exc):
+        self.neural.train_network = self.original
+        return False
+
+
 def run_one(problem, seed: int, settings: dict):
     log_l_np = peerlib.numpy_log_likelihood(problem)
     lower, width = problem.lower, problem.upper - problem.lower
@@ -86,8 +112,9 @@ def run_one(problem, seed: int, settings: dict):
               if k in settings}
     started_at = peerlib.utc_now()
     t0 = time.perf_counter()
-    sampler = Sampler(prior, likelihood, n_dim=problem.dim, vectorized=True, seed=seed, **ctor)
-    sampler.run(verbose=False, **run_kw)
+    with TrainingWork() as training:
+        sampler = Sampler(prior, likelihood, n_dim=problem.dim, vectorized=True, seed=seed, **ctor)
+        sampler.run(verbose=False, **run_kw)
     sampler_wall_s = time.perf_counter() - t0
     points, log_w, log_l = sampler.posterior()
     mean, std, ess = peerlib.weighted_summary(points, log_w)
@@ -112,7 +139,9 @@ def run_one(problem, seed: int, settings: dict):
         "stopped_by": "n_eff" if n_eff >= settings.get("n_eff", 0) else "other",
         "reference_log_evidence": problem.reference_log_evidence,
         "diagnostics": {"bounds": len(sampler.bounds),
-                        "shells": len(sampler.shell_n) if hasattr(sampler, "shell_n") else None},
+                        "shells": len(sampler.shell_n) if hasattr(sampler, "shell_n") else None,
+                        "networks_trained": training.networks, "network_epochs": training.epochs,
+                        "network_sample_epochs": training.sample_epochs},
     }
     performance = {
         "total_wall_s": total_wall_s,
