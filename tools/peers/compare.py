@@ -391,19 +391,22 @@ def main(argv=None):
            "(nslab.result/1); do not edit by hand. How to rerun: `tools/peers/README.md`.", ""]
     devices = sorted({d["device"]["name"] for runs in table.values() for docs in runs.values()
                       for d in docs if d.get("device")})
-    builds = {}
-    for runs in table.values():
+    builds = {}  # sampler -> build description -> the cells run with it
+    for cell_path, runs in table.items():
         for n, docs in runs.items():
-            b = docs[0].get("build", {})
-            builds[n] = ", ".join(f"{k} {v}" for k, v in b.items()
-                                  if v and k in ("blackjax", "jax", "nautilus-sampler", "autofit",
-                                                 "autolens", "git_sha", "version", "python"))
+            for d in docs:
+                b = ", ".join(f"{k} {v}" for k, v in d.get("build", {}).items()
+                              if v and k in ("blackjax", "jax", "nautilus-sampler", "autofit",
+                                             "autolens", "git_sha", "version", "python"))
+                builds.setdefault(n, {}).setdefault(b, set()).add(cell_path)
     header_at = len(out)
     out.append("Machine: " + "; ".join(devices) + ". Every run single-threaded (nslab `threads=1`, "
                "XLA/BLAS one thread), one at a time.")
     out.append("")
-    for n, b in sorted(builds.items()):
-        out.append(f"- {LABELS.get(n, n)}: {b}")
+    for n, by_build in sorted(builds.items()):
+        for b, cells in sorted(by_build.items()):
+            where = "" if len(by_build) == 1 else " (" + ", ".join(sorted(cells)) + ")"
+            out.append(f"- {LABELS.get(n, n)}: {b}{where}")
     out.append("")
     eval_summary = {}
     for cell_path in sorted(table, key=lambda c: (c.split("/")[0] != "analytic", c)):
