@@ -4,6 +4,11 @@
 #include <cstring>
 #include <utility>
 
+// Lanes values pass between functions of this file only, so the calling
+// convention of a 64-byte vector on targets without AVX-512 (portable
+// builds) does not matter.
+#pragma GCC diagnostic ignored "-Wpsabi"
+
 namespace nslab {
 namespace {
 
@@ -17,7 +22,7 @@ inline Lanes load(const float* p) {
   return v;
 }
 
-inline void store(float* p, Lanes v) { std::memcpy(p, &v, sizeof v); }
+inline void store(float* p, const Lanes& v) { std::memcpy(p, &v, sizeof v); }
 
 // The one product all three passes are: out(r, c) = sum_{k < depth}
 // coef(r, k) x(k, c), with coef(r, k) = coef[r * row_step + k * depth_step]
@@ -136,13 +141,13 @@ void mlp_forward(const float* w, const float* bias, std::size_t outputs, std::si
   const Product p{w, inputs, 1, inputs, a, stride};
   const Lanes zero = {};
   if (relu) {
-    product(p, outputs, columns, [&](std::size_t o, std::size_t b, Lanes sum) {
-      sum += bias[o];
-      store(z + o * stride + b, sum > zero ? sum : zero);
+    product(p, outputs, columns, [&](std::size_t o, std::size_t b, const Lanes& sum) {
+      const Lanes biased = sum + bias[o];
+      store(z + o * stride + b, biased > zero ? biased : zero);
     });
   } else {
     product(p, outputs, columns,
-            [&](std::size_t o, std::size_t b, Lanes sum) { store(z + o * stride + b, sum + bias[o]); });
+            [&](std::size_t o, std::size_t b, const Lanes& sum) { store(z + o * stride + b, sum + bias[o]); });
   }
 }
 
@@ -150,7 +155,7 @@ void mlp_backward(const float* w, std::size_t outputs, std::size_t inputs, const
                   const float* a, float* p, std::size_t columns, std::size_t stride) {
   const Lanes zero = {};
   product(Product{w, 1, inputs, outputs, d, stride}, inputs, columns,
-          [&](std::size_t i, std::size_t b, Lanes sum) {
+          [&](std::size_t i, std::size_t b, const Lanes& sum) {
             const Lanes active = load(a + i * stride + b);
             store(p + i * stride + b, active > zero ? sum : zero);
           });
@@ -162,8 +167,8 @@ void mlp_weight_gradient(const float* d, std::size_t outputs, std::size_t d_stri
   // Column `inputs` of a is the bias's constant input, so the last product
   // column is the bias gradient.
   product(Product{d, d_stride, 1, samples, a, a_stride}, outputs, round_up_to_lanes(inputs + 1),
-          [&](std::size_t o, std::size_t i, Lanes sum) {
-            sum *= scale;
+          [&](std::size_t o, std::size_t i, const Lanes& gradient) {
+            const Lanes sum = gradient * scale;
             if (i + kMlpLanes <= inputs) {
               store(g + o * inputs + i, sum);
               return;
