@@ -12,8 +12,9 @@
 namespace nslab {
 namespace {
 
-// One register of kMlpLanes floats (GCC/Clang vector extension: the compiler
-// maps it to whatever SIMD the target has).
+// One register of kMlpLanes floats (a GCC vector extension: the compiler
+// maps it to whatever SIMD the target has; the transpose's __builtin_shuffle
+// is GCC's spelling, Clang would need __builtin_shufflevector).
 typedef float Lanes __attribute__((vector_size(kMlpLanes * sizeof(float))));
 
 inline Lanes load(const float* p) {

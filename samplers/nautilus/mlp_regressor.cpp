@@ -99,7 +99,7 @@ MlpRegressor MlpRegressor::train(const Eigen::MatrixXd& inputs, const Eigen::Vec
   for (std::size_t l = 0; l <= layers; ++l) {
     activation[l].assign(round_up_to_lanes(sizes[l] + 1) * stride, 0.0f);
     std::fill_n(activation[l].begin() + static_cast<std::ptrdiff_t>(sizes[l] * stride), stride, 1.0f);
-    error[l].assign(sizes[l] * stride, 0.0f);
+    if (l > 0) error[l].assign(sizes[l] * stride, 0.0f);  // no error is passed to the inputs
     if (l < layers) {
       by_sample[l].assign(stride * sample_stride(l), 0.0f);
       for (std::size_t k = 0; k < stride; ++k) by_sample[l][k * sample_stride(l) + sizes[l]] = 1.0f;

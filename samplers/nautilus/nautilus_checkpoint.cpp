@@ -6,7 +6,9 @@
 namespace nslab {
 namespace {
 
-constexpr char kMagic[] = "nslab.nautilus.checkpoint/1";
+// /2: each network also stores its training sample count, and the state
+// its networks' training work (network_sample_epochs).
+constexpr char kMagic[] = "nslab.nautilus.checkpoint/2";
 
 // ---- writing -------------------------------------------------------------
 

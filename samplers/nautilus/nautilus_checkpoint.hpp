@@ -6,7 +6,7 @@
 // every bound as built (ellipsoid factors, network weights, union members and
 // their points, the candidates drawn but not yet used, the draw counters that
 // key the next random draws). Nothing is recomputed on load, so a resumed run
-// continues bit for bit. Layout: magic "nslab.nautilus.checkpoint/1", the
+// continues bit for bit. Layout: magic "nslab.nautilus.checkpoint/2", the
 // fingerprint (build and settings), then the state's fields in a fixed order.
 // A checkpoint with another fingerprint is refused.
 #include <string>

@@ -2,7 +2,9 @@
 // (widths and batch sizes that are not multiples of the register width, the
 // one-output layer) and on panels placed at every float offset, so results
 // that depended on alignment or on a block's remainder path would show.
+#include <algorithm>
 #include <cmath>
+#include <cstdint>
 #include <random>
 #include <vector>
 
@@ -12,6 +14,11 @@
 
 namespace nslab {
 namespace {
+
+// Float sums of n terms are within about n * 2^-24 of the exact sum, relative
+// to the sum of the terms' magnitudes; a term missing or counted twice is
+// far outside.
+double tolerance(double magnitude) { return 2e-5 * magnitude + 1e-6; }
 
 struct Shape {
   std::size_t inputs, outputs, samples;
@@ -26,8 +33,11 @@ std::vector<float> random_floats(std::size_t n, std::mt19937& rng, float low = -
   return v;
 }
 
-// A buffer whose data starts `offset` floats past a 64-byte boundary.
+// A buffer whose data starts `offset` floats past a 64-byte boundary (not
+// copyable: data points into its own storage).
 struct Placed {
+  Placed(const Placed&) = delete;
+  Placed& operator=(const Placed&) = delete;
   std::vector<float> storage;
   float* data;
   Placed(const std::vector<float>& values, std::size_t offset) : storage(values.size() + 32) {
@@ -56,9 +66,12 @@ TEST(MlpKernels, ForwardBackwardAndGradientsMatchPlainLoops) {
       mlp_forward(weights.data, bias.data(), s.outputs, s.inputs, a.data, z.data, columns, stride, true);
       for (std::size_t o = 0; o < s.outputs; ++o)
         for (std::size_t b = 0; b < columns; ++b) {
-          double sum = bias[o];
-          for (std::size_t i = 0; i < s.inputs; ++i) sum += w[o * s.inputs + i] * A(i, b);
-          ASSERT_NEAR(z.data[o * stride + b], std::max(sum, 0.0), 1e-5 * (1.0 + std::abs(sum))) << o << "," << b;
+          double sum = bias[o], magnitude = std::abs(bias[o]);
+          for (std::size_t i = 0; i < s.inputs; ++i) {
+            sum += w[o * s.inputs + i] * A(i, b);
+            magnitude += std::abs(w[o * s.inputs + i] * A(i, b));
+          }
+          ASSERT_NEAR(z.data[o * stride + b], std::max(sum, 0.0), tolerance(magnitude)) << o << "," << b;
         }
 
       std::vector<float> d_values = random_floats(s.outputs * stride, rng);
@@ -70,10 +83,13 @@ TEST(MlpKernels, ForwardBackwardAndGradientsMatchPlainLoops) {
       mlp_backward(weights.data, s.outputs, s.inputs, d.data, a.data, p.data, columns, stride);
       for (std::size_t i = 0; i < s.inputs; ++i)
         for (std::size_t b = 0; b < columns; ++b) {
-          double sum = 0.0;
-          for (std::size_t o = 0; o < s.outputs; ++o) sum += w[o * s.inputs + i] * d_values[o * stride + b];
+          double sum = 0.0, magnitude = 0.0;
+          for (std::size_t o = 0; o < s.outputs; ++o) {
+            sum += w[o * s.inputs + i] * d_values[o * stride + b];
+            magnitude += std::abs(w[o * s.inputs + i] * d_values[o * stride + b]);
+          }
           const double expected = A(i, b) > 0.0 ? sum : 0.0;
-          ASSERT_NEAR(p.data[i * stride + b], expected, 1e-5 * (1.0 + std::abs(sum))) << i << "," << b;
+          ASSERT_NEAR(p.data[i * stride + b], expected, tolerance(magnitude)) << i << "," << b;
         }
 
       const std::size_t sample_stride = round_up_to_lanes(s.inputs + 1);
@@ -87,13 +103,19 @@ TEST(MlpKernels, ForwardBackwardAndGradientsMatchPlainLoops) {
       mlp_weight_gradient(d.data, s.outputs, stride, by_sample.data, s.inputs, sample_stride, s.samples, scale,
                           g.data(), g_bias.data());
       for (std::size_t o = 0; o < s.outputs; ++o) {
-        double bias_sum = 0.0;
-        for (std::size_t b = 0; b < s.samples; ++b) bias_sum += d_values[o * stride + b];
-        ASSERT_NEAR(g_bias[o], scale * bias_sum, 1e-5) << o;
+        double bias_sum = 0.0, bias_magnitude = 0.0;
+        for (std::size_t b = 0; b < s.samples; ++b) {
+          bias_sum += d_values[o * stride + b];
+          bias_magnitude += std::abs(d_values[o * stride + b]);
+        }
+        ASSERT_NEAR(g_bias[o], scale * bias_sum, scale * tolerance(bias_magnitude)) << o;
         for (std::size_t i = 0; i < s.inputs; ++i) {
-          double sum = 0.0;
-          for (std::size_t b = 0; b < s.samples; ++b) sum += d_values[o * stride + b] * A(i, b);
-          ASSERT_NEAR(g[o * s.inputs + i], scale * sum, 1e-5) << o << "," << i;
+          double sum = 0.0, magnitude = 0.0;
+          for (std::size_t b = 0; b < s.samples; ++b) {
+            sum += d_values[o * stride + b] * A(i, b);
+            magnitude += std::abs(d_values[o * stride + b] * A(i, b));
+          }
+          ASSERT_NEAR(g[o * s.inputs + i], scale * sum, scale * tolerance(magnitude)) << o << "," << i;
         }
       }
     }

@@ -254,7 +254,7 @@ def main(argv=None):
                                "processes": len(process_walls)}
             else:
                 evals = int(info.get("total_samples", 0))
-                sampler_wall = float(info.get("time") or total_wall_s)
+                sampler_wall = float(info.get("time") or total_wall_s) if len(process_walls) == 1 else total_wall_s
                 log_z = info.get("log_evidence")
                 log_z_err = 1.0 / math.sqrt(ess) if ess > 0 else None
                 err_method = "1/sqrt(N_eff) (nautilus reports no error)"
