@@ -176,7 +176,8 @@ void mlp_weight_gradient(const float* d, std::size_t outputs, std::size_t d_stri
             }
             float lanes[kMlpLanes];  // the row's last register: weights, then the bias
             store(lanes, sum);
-            if (i < inputs) std::memcpy(g + o * inputs + i, lanes, (inputs - i) * sizeof(float));
+            // A plain loop: memcpy of a variable count was a libc call per row.
+            for (std::size_t j = i; j < inputs; ++j) g[o * inputs + j] = lanes[j - i];
             if (i <= inputs && inputs < i + kMlpLanes) g_bias[o] = lanes[inputs - i];
           });
 }

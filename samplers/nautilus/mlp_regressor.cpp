@@ -125,8 +125,10 @@ MlpRegressor MlpRegressor::train(const Eigen::MatrixXd& inputs, const Eigen::Vec
       for (std::size_t k = 0; k < size; ++k) {
         const Eigen::Index i = order[start + k];
         const float* point = all_inputs.col(i).data();
-        std::copy(point, point + sizes[0], by_sample[0].data() + k * first_stride);
-        for (std::size_t f = 0; f < sizes[0]; ++f) activation[0][f * stride + k] = point[f];
+        for (std::size_t f = 0; f < sizes[0]; ++f) {
+          by_sample[0][k * first_stride + f] = point[f];
+          activation[0][f * stride + k] = point[f];
+        }
         batch_targets[k] = all_targets[i];
       }
       for (std::size_t l = 0; l < layers; ++l)
