@@ -25,6 +25,11 @@ bracket-end calls per inner step BlackJAX makes and the n_live initial draws
 (`likelihood_evals`), and keep af's own number as `af_reported_evals`.
 af.NSS's wall time includes the JIT compile of its first step (af times the
 loop that compiles it); we say so in the result.
+
+Long searches span processes: af.NSS writes its nss_checkpoint.pkl every
+--checkpoint-interval outer steps (default 10) and the same command resumes
+from it; wall-<kind>-<instrument>-seed<N>.json in --workdir keeps each
+process's elapsed time, and the result reports their sum and the list.
 """
 from __future__ import annotations
 
