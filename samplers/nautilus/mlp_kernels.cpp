@@ -81,11 +81,6 @@ void rows_of(const Product& p, std::size_t r0, std::size_t rows, std::size_t c0,
   if constexpr (R > 1) rows_of<R / 2, V>(p, r0, rows, c0, finish);
 }
 
-template <int V, class Epilogue>
-void columns_of(const Product& p, std::size_t rows, std::size_t c0, const Epilogue& finish) {
-  rows_of<block_rows<V>(), V>(p, 0, rows, c0, finish);
-}
-
 // Column blocks outermost: the depth x block slice of x stays in L1 while
 // every row block runs over it. Blocks are 3 registers wide, with one block
 // of 4 or 2 where the count needs it, so no block is a lone register (whose
@@ -96,10 +91,10 @@ void product(const Product& p, std::size_t rows, std::size_t columns, const Epil
   std::size_t registers = columns / kMlpLanes, c0 = 0;
   auto next_block = [&](std::size_t width) {
     switch (width) {
-      case 4: columns_of<4>(p, rows, c0, finish); break;
-      case 3: columns_of<3>(p, rows, c0, finish); break;
-      case 2: columns_of<2>(p, rows, c0, finish); break;
-      default: columns_of<1>(p, rows, c0, finish); break;
+      case 4: rows_of<block_rows<4>(), 4>(p, 0, rows, c0, finish); break;
+      case 3: rows_of<block_rows<3>(), 3>(p, 0, rows, c0, finish); break;
+      case 2: rows_of<block_rows<2>(), 2>(p, 0, rows, c0, finish); break;
+      default: rows_of<block_rows<1>(), 1>(p, 0, rows, c0, finish); break;
     }
     c0 += width * kMlpLanes;
     registers -= width;

@@ -67,6 +67,8 @@ MlpRegressor MlpRegressor::train(const Eigen::MatrixXd& inputs, const Eigen::Vec
   }
   MlpRegressor network;
   network.training_samples_ = n;
+  // The trained parameters into the network's Eigen matrices and its
+  // row-major copy for predict.
   auto keep_parameters = [&] {
     network.weights_.clear();
     network.biases_.clear();
@@ -77,10 +79,10 @@ MlpRegressor MlpRegressor::train(const Eigen::MatrixXd& inputs, const Eigen::Vec
       network.biases_.emplace_back(Eigen::Map<const Vector>(parameters.data() + slot.bias,
                                                             static_cast<Eigen::Index>(slot.outputs)));
     }
+    network.lay_out_weights();
   };
   if (n == 0) {
     keep_parameters();
-    network.lay_out_weights();
     return network;
   }
 
@@ -106,6 +108,9 @@ MlpRegressor MlpRegressor::train(const Eigen::MatrixXd& inputs, const Eigen::Vec
     }
   }
   std::vector<float> batch_targets(batch);
+  const std::size_t first_stride = sample_stride(0);
+  const float beta1 = static_cast<float>(options.beta1), beta2 = static_cast<float>(options.beta2);
+  const float epsilon = static_cast<float>(options.epsilon);
   std::vector<Eigen::Index> order(n);
   std::iota(order.begin(), order.end(), Eigen::Index{0});
 
@@ -121,7 +126,6 @@ MlpRegressor MlpRegressor::train(const Eigen::MatrixXd& inputs, const Eigen::Vec
     for (std::size_t start = 0; start < n; start += batch) {
       const std::size_t size = std::min(batch, n - start);
       const std::size_t columns = round_up_to_lanes(size);
-      const std::size_t first_stride = sample_stride(0);
       for (std::size_t k = 0; k < size; ++k) {
         const Eigen::Index i = order[start + k];
         const float* point = all_inputs.col(i).data();
@@ -159,8 +163,6 @@ MlpRegressor MlpRegressor::train(const Eigen::MatrixXd& inputs, const Eigen::Vec
       const float rate = static_cast<float>(
           options.learning_rate * std::sqrt(1.0 - std::pow(options.beta2, static_cast<double>(step))) /
           (1.0 - std::pow(options.beta1, static_cast<double>(step))));
-      const float beta1 = static_cast<float>(options.beta1), beta2 = static_cast<float>(options.beta2);
-      const float epsilon = static_cast<float>(options.epsilon);
       mlp_adam_step(parameters.data(), mean.data(), variance.data(), gradient.data(), parameter_count, rate,
                     beta1, beta2, epsilon);
     }
@@ -172,7 +174,6 @@ MlpRegressor MlpRegressor::train(const Eigen::MatrixXd& inputs, const Eigen::Vec
     if (no_improvement > options.n_iter_no_change || !std::isfinite(loss)) break;
   }
   keep_parameters();
-  network.lay_out_weights();
   return network;
 }
 

@@ -67,6 +67,15 @@ def average_repeats(doc):
     p["time_per_eval_ms"] = 1000.0 * p["sampler_wall_s"] / p["likelihood_evals"]
 
 
+def overhead_ms(d):
+    """The sampler's own time per evaluation (wall minus likelihood), ms;
+    None where the likelihood is fused into the sampler and not timed apart."""
+    p = d["performance"]
+    if p.get("likelihood_wall_s") is None:
+        return None
+    return (p["sampler_wall_s"] - p["likelihood_wall_s"]) / p["likelihood_evals"] * 1000
+
+
 def mean_sd(xs):
     xs = [x for x in xs if x is not None and math.isfinite(x)]
     if not xs:
@@ -221,9 +230,7 @@ def timing_section(runs, out):
         shares = [d["performance"]["likelihood_wall_s"] / d["performance"]["sampler_wall_s"]
                   for d in docs if d["performance"].get("likelihood_wall_s")]
         share = f"{100*st.fmean(shares):.0f} %" if shares else "— (fused)"
-        over = [1000 * (d["performance"]["sampler_wall_s"] - d["performance"]["likelihood_wall_s"]) /
-                d["performance"]["likelihood_evals"] for d in docs
-                if d["performance"].get("likelihood_wall_s") is not None]
+        over = [overhead_ms(d) for d in docs if overhead_ms(d) is not None]
         om = mean_sd(over)
         note = ""
         if n == "blackjax-nss":
@@ -274,9 +281,7 @@ def nautilus_section(runs, out):
         c = docs[0]["config"]
         neff = mean_sd([d["results"].get("effective_sample_size") for d in docs])[0]
         ev = mean_sd([d["performance"].get("likelihood_evals") for d in docs])
-        over = mean_sd([(d["performance"]["sampler_wall_s"] - d["performance"]["likelihood_wall_s"]) /
-                        d["performance"]["likelihood_evals"] * 1000 for d in docs
-                        if d["performance"].get("likelihood_wall_s") is not None])
+        over = mean_sd([overhead_ms(d) for d in docs])
         out.append(f"| {LABELS[n]} | {c.get('n_live')} / {c.get('n_batch')} / {c.get('n_eff')} | "
                    f"{fmt(neff, 0)} | {ev[0]:.0f} ± {ev[1]:.0f} | {fmt_ms(*over) if over[0] is not None else '—'} |")
     out.append("")
@@ -293,9 +298,6 @@ def nautilus_section(runs, out):
         ev_p = mean_sd([d["performance"]["likelihood_evals"] for d in runs["nautilus-sampler"]])[0]
         out.append(f"Evaluations to the N_eff target, nautilus-sampler / nslab: {ev_p / ev_n:.2f}.")
 
-        def overhead_ms(d):
-            p = d["performance"]
-            return (p["sampler_wall_s"] - p["likelihood_wall_s"]) / p["likelihood_evals"] * 1000
         mine = [overhead_ms(d) for d in runs["nslab-nautilus"]]
         theirs = [overhead_ms(d) for d in runs["nautilus-sampler"]]
         peer_by_seed = {d["config"].get("seed"): d for d in runs["nautilus-sampler"]}
