@@ -51,8 +51,8 @@ MlpRegressor MlpRegressor::train(const Eigen::MatrixXd& inputs, const Eigen::Vec
     slots.push_back(slot);
     parameter_count = slot.bias + slot.outputs;
   }
-  std::vector<float> parameters(parameter_count), gradient(parameter_count, 0.0f);
-  std::vector<float> mean(parameter_count, 0.0f), variance(parameter_count, 0.0f);
+  MlpBuffer parameters(parameter_count), gradient(parameter_count, 0.0f);
+  MlpBuffer mean(parameter_count, 0.0f), variance(parameter_count, 0.0f);
   const RandomStream init = random.stream(0);
   std::uint32_t draw = 0;
   for (const LayerSlot& slot : slots) {
@@ -93,7 +93,7 @@ MlpRegressor MlpRegressor::train(const Eigen::MatrixXd& inputs, const Eigen::Vec
   // Feature panels of every layer's input and output, and of the error at
   // each; sample panels (transposes) of each layer's input for its weight
   // gradient. Zero-filled once so padding columns stay finite.
-  std::vector<std::vector<float>> activation(layers + 1), error(layers + 1), by_sample(layers);
+  std::vector<MlpBuffer> activation(layers + 1), error(layers + 1), by_sample(layers);
   // Row sizes[l] of a layer's input panel is the bias's constant input,
   // which the transpose carries into the sample panel for the weight
   // gradient; rows are rounded up to whole tiles of the transpose.
@@ -180,7 +180,7 @@ MlpRegressor MlpRegressor::train(const Eigen::MatrixXd& inputs, const Eigen::Vec
 void MlpRegressor::lay_out_weights() {
   row_major_weights_.clear();
   for (const Matrix& weight : weights_) {
-    std::vector<float> rows(static_cast<std::size_t>(weight.size()));
+    MlpBuffer rows(static_cast<std::size_t>(weight.size()));
     Eigen::Map<Eigen::Matrix<float, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>>(
         rows.data(), weight.rows(), weight.cols()) = weight;
     row_major_weights_.push_back(std::move(rows));
@@ -196,7 +196,7 @@ Eigen::VectorXd MlpRegressor::predict(const Eigen::MatrixXd& inputs) const {
   constexpr std::size_t kChunk = 256;
   std::size_t widest = static_cast<std::size_t>(inputs.rows());
   for (const Matrix& weight : weights_) widest = std::max(widest, static_cast<std::size_t>(weight.rows()));
-  std::vector<float> panel(widest * kChunk, 0.0f), next(widest * kChunk, 0.0f);
+  MlpBuffer panel(widest * kChunk, 0.0f), next(widest * kChunk, 0.0f);
   for (std::size_t start = 0; start < m; start += kChunk) {
     const std::size_t size = std::min(kChunk, m - start), columns = round_up_to_lanes(size);
     for (std::size_t k = 0; k < size; ++k)

@@ -15,6 +15,7 @@
 #include <Eigen/Dense>
 
 #include "core/random_stream.hpp"
+#include "samplers/nautilus/mlp_kernels.hpp"
 
 namespace nslab {
 
@@ -63,7 +64,7 @@ class MlpRegressor {
  private:
   std::vector<Matrix> weights_;  // layer l: outputs x inputs
   std::vector<Vector> biases_;
-  std::vector<std::vector<float>> row_major_weights_;  // weights_ as predict's kernel reads them
+  std::vector<MlpBuffer> row_major_weights_;  // weights_ as predict's kernel reads them
   int epochs_ = 0;
   std::size_t training_samples_ = 0;
 
