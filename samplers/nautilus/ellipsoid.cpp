@@ -68,14 +68,25 @@ EnclosingEllipsoid minimum_volume_enclosing_ellipsoid(const PointMatrix& points)
       const double g_j = k == 0 ? g[j] : lifted.col(j).dot(moment_inverse_q);
       if (!(g_j >= lifted_dim)) continue;
       const double step = (g_j - lifted_dim) / (lifted_dim * (g_j - 1.0));
-      moment = (1.0 - step) * moment + step * lifted.col(j) * lifted.col(j).transpose();
       // ((1 - a) M + a q q^T)^-1 = (M^-1 - c M^-1 q q^T M^-1 / (1 + c g)) / (1 - a), c = a / (1 - a),
-      // with g = q^T M^-1 q as this update computed it.
+      // with g = q^T M^-1 q as this update computed it. Both rank-one
+      // updates in one pass over the (d+1)^2 entries each (Eigen's outer
+      // product and a separate division pass cost more than the arithmetic).
       const double c = step / (1.0 - step);
-      const double g_now = lifted.col(j).dot(moment_inverse_q);
-      moment_inverse.noalias() -= (c / (1.0 + c * g_now)) * moment_inverse_q * moment_inverse_q.transpose();
-      moment_inverse /= 1.0 - step;
-      weight *= 1.0 - step;
+      const double k_now = c / (1.0 + c * lifted.col(j).dot(moment_inverse_q));
+      const double shrink = 1.0 - step, grow = 1.0 / shrink;
+      const double* q = lifted.col(j).data();
+      const double* u = moment_inverse_q.data();
+      for (Eigen::Index col = 0; col <= dim; ++col) {
+        double* m = moment.col(col).data();
+        double* m_inverse = moment_inverse.col(col).data();
+        const double step_q = step * q[col], k_u = k_now * u[col];
+        for (Eigen::Index row = 0; row <= dim; ++row) {
+          m[row] = shrink * m[row] + step_q * q[row];
+          m_inverse[row] = (m_inverse[row] - k_u * u[row]) * grow;
+        }
+      }
+      weight *= shrink;
       weight[j] += step;
     }
   }
