@@ -165,6 +165,60 @@ def evidence_section(cell_path, runs, out):
         out.append("")
 
 
+def parameters_section(runs, out):
+    """Posterior and max-likelihood point of every sampler, parameter by
+    parameter, for cells without a closed form (the lens cells): do the
+    searches find the same region? Runs are compared by position in the
+    parameter vector; nslab's short names label the rows (af lists the
+    PyAutoFit model paths, same order)."""
+    names = [n for n in LABELS if n in runs] + [n for n in runs if n not in LABELS]
+    first = {n: runs[n][0] for n in names
+             if runs[n][0]["results"].get("posterior_mean") and runs[n][0]["results"].get("posterior_std")}
+    if len(first) < 2 or any(runs[n][0]["results"].get("reference_log_evidence") is not None for n in first):
+        return
+    sizes = {len(d["results"]["posterior_mean"]) for d in first.values()}
+    if len(sizes) != 1:
+        return
+    labels = next((d["model_summary"]["parameter_names"] for n, d in first.items()
+                   if n.startswith("nslab") and len(d["model_summary"]["parameter_names"]) in sizes), None)
+    labels = labels or [f"p{i}" for i in range(sizes.pop())]
+    order = list(first)
+    out.append("#### Parameters: posterior mean ± sd (max-likelihood point), seed 1 of each")
+    out.append("")
+    out.append("| parameter | " + " | ".join(LABELS.get(n, n) for n in order) + " |")
+    out.append("|---|" + "---|" * len(order))
+    for i, label in enumerate(labels):
+        cells = []
+        for n in order:
+            r, m = first[n]["results"], first[n]["model_summary"].get("max_likelihood_parameters")
+            best = f" ({m[i]:.4f})" if m else ""
+            cells.append(f"{r['posterior_mean'][i]:.4f} ± {r['posterior_std'][i]:.4f}{best}")
+        out.append(f"| {label} | " + " | ".join(cells) + " |")
+    out.append("")
+    out.append("Same region? Largest over parameters of \\|Δ mean\\| / √(sd₁² + sd₂²), and of each run's "
+               "max-likelihood point against the other's posterior, \\|θ_maxL − mean\\| / sd:")
+    out.append("")
+    out.append("| pair | posterior means (worst parameter) | A's max-L point in B's posterior | "
+               "B's max-L point in A's posterior |")
+    out.append("|---|---|---|---|")
+
+    def worst(values):
+        i = max(range(len(values)), key=lambda k: values[k])
+        return f"{values[i]:.2f}σ ({labels[i]})"
+
+    for ia, a in enumerate(order):
+        for b in order[ia + 1:]:
+            ra, rb = first[a]["results"], first[b]["results"]
+            ma, sa, mb, sb = ra["posterior_mean"], ra["posterior_std"], rb["posterior_mean"], rb["posterior_std"]
+            means = [abs(x - y) / math.hypot(u, v) for x, y, u, v in zip(ma, mb, sa, sb)]
+            cols = [worst(means)]
+            for p_doc, (m, sd) in ((first[a], (mb, sb)), (first[b], (ma, sa))):
+                point = p_doc["model_summary"].get("max_likelihood_parameters")
+                cols.append(worst([abs(t - x) / u for t, x, u in zip(point, m, sd)]) if point else "—")
+            out.append(f"| {LABELS.get(a, a)} vs {LABELS.get(b, b)} | " + " | ".join(cols) + " |")
+    out.append("")
+
+
 def evals_section(runs, out):
     if "nslab-nss" not in runs or "blackjax-nss" not in runs:
         return None
@@ -448,6 +502,7 @@ def main(argv=None):
                        f"max_steps {c.get('max_steps')}, max_shrinkage {c.get('max_shrinkage')}.")
             out.append("")
         evidence_section(cell_path, runs, out)
+        parameters_section(runs, out)
         s = evals_section(runs, out)
         if s:
             eval_summary[cell_path] = s["like_with_like"]
