@@ -159,22 +159,9 @@ void mlp_backward(const float* w, std::size_t outputs, std::size_t inputs, const
 
 void mlp_weight_gradient(const float* d, std::size_t outputs, std::size_t d_stride, const float* a,
                          std::size_t inputs, std::size_t a_stride, std::size_t samples, float scale,
-                         float* g, float* g_bias) {
-  // Column `inputs` of a is the bias's constant input, so the last product
-  // column is the bias gradient.
+                         float* g, std::size_t g_stride) {
   product(Product{d, d_stride, 1, samples, a, a_stride}, outputs, round_up_to_lanes(inputs + 1),
-          [&](std::size_t o, std::size_t i, const Lanes& gradient) {
-            const Lanes sum = gradient * scale;
-            if (i + kMlpLanes <= inputs) {
-              store(g + o * inputs + i, sum);
-              return;
-            }
-            float lanes[kMlpLanes];  // the row's last register: weights, then the bias
-            store(lanes, sum);
-            // A plain loop: memcpy of a variable count was a libc call per row.
-            for (std::size_t j = i; j < inputs; ++j) g[o * inputs + j] = lanes[j - i];
-            if (i <= inputs && inputs < i + kMlpLanes) g_bias[o] = lanes[inputs - i];
-          });
+          [&](std::size_t o, std::size_t i, const Lanes& gradient) { store(g + o * g_stride + i, gradient * scale); });
 }
 
 void mlp_adam_step(float* theta, float* mean, float* variance, const float* gradient, std::size_t n,

@@ -54,14 +54,17 @@ void mlp_forward(const float* w, const float* bias, std::size_t outputs, std::si
 void mlp_backward(const float* w, std::size_t outputs, std::size_t inputs, const float* d,
                   const float* a, float* p, std::size_t columns, std::size_t stride);
 
-// g(o, i) = scale * sum_{b < samples} d(o, b) a(b, i) and
-// g_bias(o) = scale * sum_b d(o, b): the gradients of w and its bias. d is a
-// feature panel of stride d_stride, a a sample panel of stride a_stride
-// >= round_up_to_lanes(inputs + 1) whose column `inputs` holds ones (the
-// bias's input) and whose later columns are finite.
+// g(o, i) = scale * sum_{b < samples} d(o, b) a(b, i) for every
+// i < round_up_to_lanes(inputs + 1), at g[o * g_stride + i]: the gradient of
+// w in columns i < inputs, of its bias in column `inputs`. d is a feature
+// panel of stride d_stride, a a sample panel of stride a_stride >=
+// round_up_to_lanes(inputs + 1) whose column `inputs` holds ones (the bias's
+// input) and whose later columns are finite. Whole registers only: an
+// epilogue that split the last register into weights and bias made GCC
+// spill 5 of the 24 accumulators to the stack inside the loop (1.3x slower).
 void mlp_weight_gradient(const float* d, std::size_t outputs, std::size_t d_stride, const float* a,
                          std::size_t inputs, std::size_t a_stride, std::size_t samples, float scale,
-                         float* g, float* g_bias);
+                         float* g, std::size_t g_stride);
 
 // One Adam step over n parameters: the moment updates, then
 // theta -= rate * mean / (sqrt(variance) + epsilon), element by element with

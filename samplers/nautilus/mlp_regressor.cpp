@@ -92,8 +92,10 @@ MlpRegressor MlpRegressor::train(const Eigen::MatrixXd& inputs, const Eigen::Vec
   const Eigen::VectorXf all_targets = targets.cast<float>();
   // Feature panels of every layer's input and output, and of the error at
   // each; sample panels (transposes) of each layer's input for its weight
-  // gradient. Zero-filled once so padding columns stay finite.
-  std::vector<MlpBuffer> activation(layers + 1), error(layers + 1), by_sample(layers);
+  // gradient, and each layer's gradient as the kernel writes it (weights
+  // row by row, the bias after them, padded to whole registers). Zero-filled
+  // once so padding columns stay finite.
+  std::vector<MlpBuffer> activation(layers + 1), error(layers + 1), by_sample(layers), layer_gradient(layers);
   // Row sizes[l] of a layer's input panel is the bias's constant input,
   // which the transpose carries into the sample panel for the weight
   // gradient; rows are rounded up to whole tiles of the transpose.
@@ -105,6 +107,7 @@ MlpRegressor MlpRegressor::train(const Eigen::MatrixXd& inputs, const Eigen::Vec
     if (l < layers) {
       by_sample[l].assign(stride * sample_stride(l), 0.0f);
       for (std::size_t k = 0; k < stride; ++k) by_sample[l][k * sample_stride(l) + sizes[l]] = 1.0f;
+      layer_gradient[l].assign(sizes[l + 1] * sample_stride(l), 0.0f);
     }
   }
   std::vector<float> batch_targets(batch);
@@ -153,8 +156,12 @@ MlpRegressor MlpRegressor::train(const Eigen::MatrixXd& inputs, const Eigen::Vec
         if (l > 0)
           mlp_transpose(activation[l].data(), slot.inputs + 1, stride, size, by_sample[l].data(), sample_stride(l));
         mlp_weight_gradient(error[l + 1].data(), slot.outputs, stride, by_sample[l].data(), slot.inputs,
-                            sample_stride(l), size, inverse_size, gradient.data() + slot.weight,
-                            gradient.data() + slot.bias);
+                            sample_stride(l), size, inverse_size, layer_gradient[l].data(), sample_stride(l));
+        for (std::size_t o = 0; o < slot.outputs; ++o) {
+          const float* row = layer_gradient[l].data() + o * sample_stride(l);
+          std::copy_n(row, slot.inputs, gradient.data() + slot.weight + o * slot.inputs);
+          gradient[slot.bias + o] = row[slot.inputs];
+        }
         if (l > 0)
           mlp_backward(parameters.data() + slot.weight, slot.outputs, slot.inputs, error[l + 1].data(),
                        activation[l].data(), error[l].data(), columns, stride);

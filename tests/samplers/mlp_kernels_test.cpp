@@ -99,23 +99,27 @@ TEST(MlpKernels, ForwardBackwardAndGradientsMatchPlainLoops) {
         for (std::size_t i = 0; i <= s.inputs; ++i) ASSERT_EQ(by_sample.data[b * sample_stride + i], A(i, b));
 
       const float scale = 1.0f / static_cast<float>(s.samples);
-      std::vector<float> g(s.outputs * s.inputs, NAN), g_bias(s.outputs, NAN);
+      const std::size_t g_stride = round_up_to_lanes(s.inputs + 1);
+      std::vector<float> g_panel(s.outputs * g_stride, NAN);
       mlp_weight_gradient(d.data, s.outputs, stride, by_sample.data, s.inputs, sample_stride, s.samples, scale,
-                          g.data(), g_bias.data());
+                          g_panel.data(), g_stride);
+      auto g = [&](std::size_t o, std::size_t i) { return g_panel[o * g_stride + i]; };
+      for (std::size_t o = 0; o < s.outputs; ++o)
+        for (std::size_t i = s.inputs + 1; i < g_stride; ++i) ASSERT_TRUE(std::isfinite(g(o, i))) << o << " " << i;
       for (std::size_t o = 0; o < s.outputs; ++o) {
         double bias_sum = 0.0, bias_magnitude = 0.0;
         for (std::size_t b = 0; b < s.samples; ++b) {
           bias_sum += d_values[o * stride + b];
           bias_magnitude += std::abs(d_values[o * stride + b]);
         }
-        ASSERT_NEAR(g_bias[o], scale * bias_sum, scale * tolerance(bias_magnitude)) << o;
+        ASSERT_NEAR(g(o, s.inputs), scale * bias_sum, scale * tolerance(bias_magnitude)) << o;
         for (std::size_t i = 0; i < s.inputs; ++i) {
           double sum = 0.0, magnitude = 0.0;
           for (std::size_t b = 0; b < s.samples; ++b) {
             sum += d_values[o * stride + b] * A(i, b);
             magnitude += std::abs(d_values[o * stride + b] * A(i, b));
           }
-          ASSERT_NEAR(g[o * s.inputs + i], scale * sum, scale * tolerance(magnitude)) << o << "," << i;
+          ASSERT_NEAR(g(o, i), scale * sum, scale * tolerance(magnitude)) << o << "," << i;
         }
       }
     }
