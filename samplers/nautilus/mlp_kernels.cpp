@@ -1,5 +1,6 @@
 #include "samplers/nautilus/mlp_kernels.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <cstring>
 #include <utility>
@@ -130,6 +131,20 @@ inline void transpose_round(Lanes* tile) {
   }
 }
 
+// One round of the reduction of 2h registers to h: registers r and r + h
+// (r & h == 0) become one whose lanes j with j & h == 0 hold r's lane sums
+// j + (j + h), the others r + h's. After rounds 8, 4, 2 and 1, lane j of
+// register 0 is the sum of register j's lanes.
+template <int h>
+inline void reduce_round(Lanes* tile) {
+  constexpr LaneIndex low = low_lanes<h>(std::make_integer_sequence<int, 16>{});
+  constexpr LaneIndex high = high_lanes<h>(std::make_integer_sequence<int, 16>{});
+  for (int r = 0; r < h; ++r) {
+    const Lanes x = tile[r], y = tile[r + h];
+    tile[r] = __builtin_shuffle(x, y, low) + __builtin_shuffle(x, y, high);
+  }
+}
+
 }  // namespace
 
 void mlp_forward(const float* w, const float* bias, std::size_t outputs, std::size_t inputs,
@@ -162,6 +177,44 @@ void mlp_weight_gradient(const float* d, std::size_t outputs, std::size_t d_stri
                          float* g, std::size_t g_stride) {
   product(Product{d, d_stride, 1, samples, a, a_stride}, outputs, round_up_to_lanes(inputs + 1),
           [&](std::size_t o, std::size_t i, const Lanes& gradient) { store(g + o * g_stride + i, gradient * scale); });
+}
+
+void mlp_weight_gradient_by_dots(const float* d, std::size_t outputs, const float* a, std::size_t inputs,
+                                 std::size_t columns, std::size_t stride, float scale, float* g,
+                                 std::size_t g_stride) {
+  static_assert(kMlpLanes == 16, "the reduction is written for 16 lanes");
+  // Blocks of 4 outputs x 4 inputs: 16 accumulators, reduced together to
+  // one register. Rows past the end repeat the last one; their sums are
+  // dropped.
+  constexpr std::size_t kBlock = 4;
+  for (std::size_t o0 = 0; o0 < outputs; o0 += kBlock)
+    for (std::size_t i0 = 0; i0 <= inputs; i0 += kBlock) {
+      const float* d_rows[kBlock];
+      const float* a_rows[kBlock];
+      for (std::size_t r = 0; r < kBlock; ++r) {
+        d_rows[r] = d + std::min(o0 + r, outputs - 1) * stride;
+        a_rows[r] = a + std::min(i0 + r, inputs) * stride;
+      }
+      Lanes tile[16] = {};
+      for (std::size_t b = 0; b < columns; b += kMlpLanes) {
+        Lanes dv[kBlock], av[kBlock];
+        for (std::size_t r = 0; r < kBlock; ++r) {
+          dv[r] = load(d_rows[r] + b);
+          av[r] = load(a_rows[r] + b);
+        }
+        for (std::size_t r = 0; r < kBlock; ++r)
+          for (std::size_t c = 0; c < kBlock; ++c) tile[r * kBlock + c] += dv[r] * av[c];
+      }
+      reduce_round<8>(tile);
+      reduce_round<4>(tile);
+      reduce_round<2>(tile);
+      reduce_round<1>(tile);
+      float sums[kMlpLanes];
+      store(sums, tile[0] * scale);
+      for (std::size_t r = 0; r < kBlock && o0 + r < outputs; ++r)
+        for (std::size_t c = 0; c < kBlock && i0 + c <= inputs; ++c)
+          g[(o0 + r) * g_stride + i0 + c] = sums[r * kBlock + c];
+    }
 }
 
 void mlp_adam_step(float* theta, float* mean, float* variance, const float* gradient, std::size_t n,

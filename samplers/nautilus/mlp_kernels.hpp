@@ -66,6 +66,17 @@ void mlp_weight_gradient(const float* d, std::size_t outputs, std::size_t d_stri
                          std::size_t inputs, std::size_t a_stride, std::size_t samples, float scale,
                          float* g, std::size_t g_stride);
 
+// The same gradient from two feature panels, as dot products over the
+// samples: g(o, i) = scale * sum_{b < columns} d(o, b) a(i, b) for
+// i <= inputs (row `inputs` of a holds ones, so column `inputs` of g is the
+// bias gradient), at g[o * g_stride + i]. d must be zero in its padding
+// columns. For a first layer of few inputs: the sample-panel form fills
+// only inputs + 1 of each register's 16 lanes (6 for a 5-d problem), and
+// this form needs no transposed copy of the inputs.
+void mlp_weight_gradient_by_dots(const float* d, std::size_t outputs, const float* a, std::size_t inputs,
+                                 std::size_t columns, std::size_t stride, float scale, float* g,
+                                 std::size_t g_stride);
+
 // One Adam step over n parameters: the moment updates, then
 // theta -= rate * mean / (sqrt(variance) + epsilon), element by element with
 // the same arithmetic for every element (vector or scalar alike), so the

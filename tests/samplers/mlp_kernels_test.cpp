@@ -104,6 +104,11 @@ TEST(MlpKernels, ForwardBackwardAndGradientsMatchPlainLoops) {
       mlp_weight_gradient(d.data, s.outputs, stride, by_sample.data, s.inputs, sample_stride, s.samples, scale,
                           g_panel.data(), g_stride);
       auto g = [&](std::size_t o, std::size_t i) { return g_panel[o * g_stride + i]; };
+      // The dot-product form reads the feature panels directly.
+      std::vector<float> dots_panel(s.outputs * g_stride, NAN);
+      mlp_weight_gradient_by_dots(d.data, s.outputs, a.data, s.inputs, columns, stride, scale, dots_panel.data(),
+                                  g_stride);
+      auto dots = [&](std::size_t o, std::size_t i) { return dots_panel[o * g_stride + i]; };
       for (std::size_t o = 0; o < s.outputs; ++o)
         for (std::size_t i = s.inputs + 1; i < g_stride; ++i) ASSERT_TRUE(std::isfinite(g(o, i))) << o << " " << i;
       for (std::size_t o = 0; o < s.outputs; ++o) {
@@ -113,6 +118,7 @@ TEST(MlpKernels, ForwardBackwardAndGradientsMatchPlainLoops) {
           bias_magnitude += std::abs(d_values[o * stride + b]);
         }
         ASSERT_NEAR(g(o, s.inputs), scale * bias_sum, scale * tolerance(bias_magnitude)) << o;
+        ASSERT_NEAR(dots(o, s.inputs), scale * bias_sum, scale * tolerance(bias_magnitude)) << o;
         for (std::size_t i = 0; i < s.inputs; ++i) {
           double sum = 0.0, magnitude = 0.0;
           for (std::size_t b = 0; b < s.samples; ++b) {
@@ -120,6 +126,7 @@ TEST(MlpKernels, ForwardBackwardAndGradientsMatchPlainLoops) {
             magnitude += std::abs(d_values[o * stride + b] * A(i, b));
           }
           ASSERT_NEAR(g(o, i), scale * sum, scale * tolerance(magnitude)) << o << "," << i;
+          ASSERT_NEAR(dots(o, i), scale * sum, scale * tolerance(magnitude)) << o << "," << i;
         }
       }
     }
