@@ -70,12 +70,21 @@ void mlp_weight_gradient(const float* d, std::size_t outputs, std::size_t d_stri
 // samples: g(o, i) = scale * sum_{b < columns} d(o, b) a(i, b) for
 // i <= inputs (row `inputs` of a holds ones, so column `inputs` of g is the
 // bias gradient), at g[o * g_stride + i]. d must be zero in its padding
-// columns. For a first layer of few inputs: the sample-panel form fills
-// only inputs + 1 of each register's 16 lanes (6 for a 5-d problem), and
-// this form needs no transposed copy of the inputs.
+// columns. It needs no transposed copy of the inputs, and unlike the
+// sample-panel form, which fills only inputs + 1 of each register's 16
+// lanes in its last register, it wastes little on narrow layers; but its
+// blocks are smaller and end in a reduction.
 void mlp_weight_gradient_by_dots(const float* d, std::size_t outputs, const float* a, std::size_t inputs,
                                  std::size_t columns, std::size_t stride, float scale, float* g,
                                  std::size_t g_stride);
+
+// Whether the dot-product form is expected to be the cheaper one for a
+// layer, counting the transpose the sample-panel form needs (when
+// `transposes`). A cost model fitted to timings of both forms on
+// nautilus's shapes (per minibatch, in units of one register of 16
+// multiply-adds per sample): e.g. 100<-6 and 20<-51 and 1<-21 go to dots,
+// 50<-101 and 100<-16 stay in the sample-panel form.
+bool mlp_gradient_by_dots(std::size_t outputs, std::size_t inputs, bool transposes);
 
 // One Adam step over n parameters: the moment updates, then
 // theta -= rate * mean / (sqrt(variance) + epsilon), element by element with

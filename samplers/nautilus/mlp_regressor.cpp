@@ -112,10 +112,11 @@ MlpRegressor MlpRegressor::train(const Eigen::MatrixXd& inputs, const Eigen::Vec
   }
   std::vector<float> batch_targets(batch);
   const std::size_t first_stride = sample_stride(0);
-  // The first layer's gradient as dot products when they take fewer passes
-  // over the batch (blocks of 4 inputs) than the sample-panel form (4
-  // outputs per register of 16 inputs): few inputs, as in most problems.
-  const bool first_by_dots = (sizes[0] + 4) / 4 < 4 * ((sizes[0] + 16) / 16);
+  // Each layer's weight gradient in the form expected to be cheaper; the
+  // sample-panel form needs a transposed copy of the layer's inputs, except
+  // for the first layer, whose copy the minibatch gather writes.
+  std::vector<bool> by_dots(layers);
+  for (std::size_t l = 0; l < layers; ++l) by_dots[l] = mlp_gradient_by_dots(sizes[l + 1], sizes[l], l > 0);
   const float beta1 = static_cast<float>(options.beta1), beta2 = static_cast<float>(options.beta2);
   const float epsilon = static_cast<float>(options.epsilon);
   std::vector<Eigen::Index> order(n);
@@ -137,7 +138,7 @@ MlpRegressor MlpRegressor::train(const Eigen::MatrixXd& inputs, const Eigen::Vec
         const Eigen::Index i = order[start + k];
         const float* point = all_inputs.col(i).data();
         for (std::size_t f = 0; f < sizes[0]; ++f) {
-          if (!first_by_dots) by_sample[0][k * first_stride + f] = point[f];
+          if (!by_dots[0]) by_sample[0][k * first_stride + f] = point[f];
           activation[0][f * stride + k] = point[f];
         }
         batch_targets[k] = all_targets[i];
@@ -157,14 +158,16 @@ MlpRegressor MlpRegressor::train(const Eigen::MatrixXd& inputs, const Eigen::Vec
       const float inverse_size = 1.0f / static_cast<float>(size);
       for (std::size_t l = layers; l-- > 0;) {
         const LayerSlot& slot = slots[l];
-        if (l > 0)
-          mlp_transpose(activation[l].data(), slot.inputs + 1, stride, size, by_sample[l].data(), sample_stride(l));
-        if (l == 0 && first_by_dots)  // the error is zero in padding columns, as it requires
-          mlp_weight_gradient_by_dots(error[1].data(), slot.outputs, activation[0].data(), slot.inputs, columns,
-                                      stride, inverse_size, layer_gradient[0].data(), sample_stride(0));
-        else
+        if (by_dots[l]) {  // the error is zero in padding columns, as this form requires
+          mlp_weight_gradient_by_dots(error[l + 1].data(), slot.outputs, activation[l].data(), slot.inputs,
+                                      columns, stride, inverse_size, layer_gradient[l].data(), sample_stride(l));
+        } else {
+          if (l > 0)
+            mlp_transpose(activation[l].data(), slot.inputs + 1, stride, size, by_sample[l].data(),
+                          sample_stride(l));
           mlp_weight_gradient(error[l + 1].data(), slot.outputs, stride, by_sample[l].data(), slot.inputs,
                               sample_stride(l), size, inverse_size, layer_gradient[l].data(), sample_stride(l));
+        }
         // Plain loops: std::copy_n of a row was a libc memmove call per row.
         for (std::size_t o = 0; o < slot.outputs; ++o) {
           const float* row = layer_gradient[l].data() + o * sample_stride(l);

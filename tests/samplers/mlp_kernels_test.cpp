@@ -133,6 +133,17 @@ TEST(MlpKernels, ForwardBackwardAndGradientsMatchPlainLoops) {
   }
 }
 
+// The choice of gradient form on nautilus's layers, as mlp_kernels.hpp
+// documents it (the first layer has no transpose to pay for).
+TEST(MlpKernels, GradientFormChoiceOnNautilusLayers) {
+  EXPECT_TRUE(mlp_gradient_by_dots(100, 5, false));
+  EXPECT_TRUE(mlp_gradient_by_dots(100, 10, false));
+  EXPECT_FALSE(mlp_gradient_by_dots(100, 15, false));
+  EXPECT_FALSE(mlp_gradient_by_dots(50, 100, true));
+  EXPECT_TRUE(mlp_gradient_by_dots(20, 50, true));
+  EXPECT_TRUE(mlp_gradient_by_dots(1, 20, true));
+}
+
 TEST(MlpKernels, AdamStepIsTheSameArithmeticAtEveryOffset) {
   std::mt19937 rng(5);
   const std::size_t n = 1000;
