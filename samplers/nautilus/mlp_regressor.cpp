@@ -90,11 +90,16 @@ MlpRegressor MlpRegressor::train(const Eigen::MatrixXd& inputs, const Eigen::Vec
   const std::size_t stride = round_up_to_lanes(batch);
   const Eigen::MatrixXf all_inputs = inputs.cast<float>();
   const Eigen::VectorXf all_targets = targets.cast<float>();
+  // Each layer's weight gradient in the form expected to be cheaper; the
+  // sample-panel form needs a transposed copy of the layer's inputs, except
+  // for the first layer, whose copy the minibatch gather writes.
+  std::vector<bool> by_dots(layers);
+  for (std::size_t l = 0; l < layers; ++l) by_dots[l] = mlp_gradient_by_dots(sizes[l + 1], sizes[l], l > 0);
   // Feature panels of every layer's input and output, and of the error at
-  // each; sample panels (transposes) of each layer's input for its weight
-  // gradient, and each layer's gradient as the kernel writes it (weights
-  // row by row, the bias after them, padded to whole registers). Zero-filled
-  // once so padding columns stay finite.
+  // each; sample panels (transposes) of the inputs of the layers whose
+  // gradient takes the sample-panel form; each layer's gradient as the
+  // kernels write it (weights row by row, the bias after them, padded to
+  // whole registers). Zero-filled once so padding columns stay finite.
   std::vector<MlpBuffer> activation(layers + 1), error(layers + 1), by_sample(layers), layer_gradient(layers);
   // Row sizes[l] of a layer's input panel is the bias's constant input,
   // which the transpose carries into the sample panel for the weight
@@ -104,19 +109,14 @@ MlpRegressor MlpRegressor::train(const Eigen::MatrixXd& inputs, const Eigen::Vec
     activation[l].assign(round_up_to_lanes(sizes[l] + 1) * stride, 0.0f);
     std::fill_n(activation[l].begin() + static_cast<std::ptrdiff_t>(sizes[l] * stride), stride, 1.0f);
     if (l > 0) error[l].assign(sizes[l] * stride, 0.0f);  // no error is passed to the inputs
-    if (l < layers) {
-      by_sample[l].assign(stride * sample_stride(l), 0.0f);
-      for (std::size_t k = 0; k < stride; ++k) by_sample[l][k * sample_stride(l) + sizes[l]] = 1.0f;
-      layer_gradient[l].assign(sizes[l + 1] * sample_stride(l), 0.0f);
-    }
+    if (l == layers) continue;
+    layer_gradient[l].assign(sizes[l + 1] * sample_stride(l), 0.0f);
+    if (by_dots[l]) continue;
+    by_sample[l].assign(stride * sample_stride(l), 0.0f);
+    for (std::size_t k = 0; k < stride; ++k) by_sample[l][k * sample_stride(l) + sizes[l]] = 1.0f;
   }
   std::vector<float> batch_targets(batch);
   const std::size_t first_stride = sample_stride(0);
-  // Each layer's weight gradient in the form expected to be cheaper; the
-  // sample-panel form needs a transposed copy of the layer's inputs, except
-  // for the first layer, whose copy the minibatch gather writes.
-  std::vector<bool> by_dots(layers);
-  for (std::size_t l = 0; l < layers; ++l) by_dots[l] = mlp_gradient_by_dots(sizes[l + 1], sizes[l], l > 0);
   const float beta1 = static_cast<float>(options.beta1), beta2 = static_cast<float>(options.beta2);
   const float epsilon = static_cast<float>(options.epsilon);
   std::vector<Eigen::Index> order(n);
@@ -137,10 +137,8 @@ MlpRegressor MlpRegressor::train(const Eigen::MatrixXd& inputs, const Eigen::Vec
       for (std::size_t k = 0; k < size; ++k) {
         const Eigen::Index i = order[start + k];
         const float* point = all_inputs.col(i).data();
-        for (std::size_t f = 0; f < sizes[0]; ++f) {
-          if (!by_dots[0]) by_sample[0][k * first_stride + f] = point[f];
-          activation[0][f * stride + k] = point[f];
-        }
+        for (std::size_t f = 0; f < sizes[0]; ++f) activation[0][f * stride + k] = point[f];
+        if (!by_dots[0]) std::copy_n(point, sizes[0], by_sample[0].data() + k * first_stride);
         batch_targets[k] = all_targets[i];
       }
       for (std::size_t l = 0; l < layers; ++l)
