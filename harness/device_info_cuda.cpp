@@ -62,6 +62,8 @@ std::string nvidia_driver_version() {
 }
 }  // namespace
 
+int visible_cuda_device_count() { return cuda_device_count(); }
+
 DeviceInfo cuda_device_info() {
   std::string reason;
   if (cuda_device_count(&reason) == 0)
@@ -86,6 +88,8 @@ DeviceInfo cuda_device_info() {
 }
 
 #else
+
+int visible_cuda_device_count() { return 0; }
 
 DeviceInfo cuda_device_info() {
   throw UsageError(

@@ -22,6 +22,11 @@ std::string render_markdown(const std::vector<Table>& tables);
 // One flat CSV of every row and field (what a spreadsheet or script wants).
 std::string render_csv(const std::vector<ResultRow>& rows);
 
+// What `nslab table` prints: md (a titled page of both kinds of table, saying
+// it was made from `sources`) or csv.
+std::string render_table_document(const std::vector<ResultRow>& rows, const std::string& format,
+                                  const std::string& sources);
+
 // "12.3 MiB", "1.50 GiB"; "-" when absent.
 std::string format_bytes(const std::optional<double>& bytes);
 // "42 s", "11 min", "5.3 h"; "-" when absent.

@@ -56,4 +56,8 @@ std::string checkpoint_path_for(const std::string& result_path) { return result_
 
 std::string failure_record_path_for(const std::string& result_path) { return result_path + ".failed"; }
 
+std::string running_marker_path_for(const std::string& result_path) { return result_path + ".running"; }
+
+std::string run_log_path_for(const std::string& result_path) { return result_path + ".log"; }
+
 }  // namespace nslab

@@ -34,5 +34,7 @@ std::string run_result_path(const std::string& base, const RunVariant& variant);
 // The files beside a result file.
 std::string checkpoint_path_for(const std::string& result_path);      // <result>.checkpoint
 std::string failure_record_path_for(const std::string& result_path);  // <result>.failed (JSON)
+std::string running_marker_path_for(const std::string& result_path);  // <result>.running (JSON)
+std::string run_log_path_for(const std::string& result_path);         // <result>.log
 
 }  // namespace nslab

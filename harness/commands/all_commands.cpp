@@ -12,6 +12,7 @@ const std::vector<CommandAdder>& all_commands() {
       add_probe_command,
       add_bench_command,
       add_simulate_command,
+      add_sweep_command,
   };
   return commands;
 }

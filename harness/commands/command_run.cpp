@@ -1,4 +1,4 @@
-// nslab run CELL [--set k=v]... [--out FILE] [--resume] [--quiet]
+// nslab run CELL [--set k=v]... [--out FILE] [--checkpoint FILE] [--resume] [--quiet]
 #include <iostream>
 
 #include "cells/cell_catalog.hpp"
@@ -6,12 +6,13 @@
 #include "core/atomic_file.hpp"
 #include "harness/commands/commands.hpp"
 #include "harness/run_cell.hpp"
+#include "harness/run_naming.hpp"
 
 namespace nslab {
 
 namespace {
 struct RunArguments {
-  std::string cell, out, root = "results";
+  std::string cell, out, checkpoint, root = "results";
   std::vector<std::string> assignments;
   bool resume = false, quiet = false;
   std::size_t checkpoint_every = 10;
@@ -25,6 +26,7 @@ CommandRunner add_run_command(CLI::App& app) {
   command->add_option("--set", args->assignments, "override a setting: key=value");
   command->add_option("--out", args->out, "result file (default results/<cell>/<device>_<precision>.json)");
   command->add_option("--results-root", args->root, "folder of the default result path");
+  command->add_option("--checkpoint", args->checkpoint, "checkpoint file (default <out>.checkpoint)");
   command->add_flag("--resume", args->resume, "continue from the run's checkpoint if there is one");
   command->add_option("--checkpoint-every", args->checkpoint_every, "outer steps (NSS) or batches (Nautilus) between checkpoints");
   command->add_flag("--quiet", args->quiet, "no progress on stderr");
@@ -42,7 +44,7 @@ CommandRunner add_run_command(CLI::App& app) {
             ? default_result_path(cell, device_info_for_backend(settings.text("backend")).short_name,
                                   args->root)
             : args->out;
-    options.checkpoint_path = out + ".checkpoint";
+    options.checkpoint_path = args->checkpoint.empty() ? checkpoint_path_for(out) : args->checkpoint;
     const Json result = run_cell(cell, options);
     write_file_atomically(out, result.dump(2) + "\n");
     const auto& r = result["results"];

@@ -20,6 +20,7 @@ CommandRunner add_plot_command(CLI::App& app);
 CommandRunner add_probe_command(CLI::App& app);
 CommandRunner add_bench_command(CLI::App& app);
 CommandRunner add_simulate_command(CLI::App& app);
+CommandRunner add_sweep_command(CLI::App& app);
 
 const std::vector<CommandAdder>& all_commands();
 

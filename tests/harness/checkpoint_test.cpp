@@ -9,6 +9,7 @@
 
 #include "core/atomic_file.hpp"
 #include "harness/nslab_process.hpp"
+#include "support/result_files.hpp"
 
 namespace nslab {
 namespace {
@@ -16,12 +17,7 @@ namespace {
 namespace fs = std::filesystem;
 using nlohmann::json;
 
-fs::path scratch_dir(const std::string& name) {
-  const fs::path dir = fs::path(NSLAB_BINARY_DIR) / "test-scratch" / name;
-  fs::remove_all(dir);
-  fs::create_directories(dir);
-  return dir;
-}
+using testing::scratch_dir;
 
 TEST(Checkpoint, KilledRunResumesToTheUninterruptedResultBitForBit) {
   const fs::path dir = scratch_dir("checkpoint-kill");

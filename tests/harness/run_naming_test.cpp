@@ -43,6 +43,8 @@ TEST(RunNaming, RepeatIsNotASettingAndOverlongNamesAreRefused) {
 TEST(RunNaming, CompanionFilesSitBesideTheResult) {
   EXPECT_EQ(checkpoint_path_for("a/b.json"), "a/b.json.checkpoint");
   EXPECT_EQ(failure_record_path_for("a/b.json"), "a/b.json.failed");
+  EXPECT_EQ(running_marker_path_for("a/b.json"), "a/b.json.running");
+  EXPECT_EQ(run_log_path_for("a/b.json"), "a/b.json.log");
 }
 
 }  // namespace
