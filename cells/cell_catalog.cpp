@@ -43,7 +43,9 @@ Settings resolve_settings(const CellId& cell, const std::map<std::string, std::s
     }
     values[key] = value;
   }
-  return Settings(std::move(values));
+  Settings settings(std::move(values));
+  check_backend(family, settings);  // before any work, so a refused backend costs nothing
+  return settings;
 }
 
 }  // namespace nslab

@@ -4,9 +4,11 @@
 #include "cells/likelihood_registry.hpp"
 #include "core/error.hpp"
 #include "likelihoods/analytic/gaussian.hpp"
+#include "likelihoods/analytic/gaussian_cuda.hpp"
 #include "likelihoods/analytic/mixture.hpp"
-#include "likelihoods/cuda/cuda_likelihoods.hpp"
+#include "likelihoods/analytic/mixture_cuda.hpp"
 #include "likelihoods/synthetic/mapping.hpp"
+#include "likelihoods/synthetic/mapping_cuda.hpp"
 
 namespace nslab {
 namespace {
@@ -14,7 +16,9 @@ namespace {
 // Analytic sizes are "dN"; any N in [2, 64] is accepted, these are listed.
 const std::vector<std::string> kListedSizes = {"d2", "d5", "d10", "d16", "d32"};
 
-int dimension_of(const std::string& size) {
+}  // namespace
+
+int analytic_dimension(const std::string& size) {
   if (size.size() < 2 || size[0] != 'd')
     throw UsageError("analytic size '" + size + "' is not dN (e.g. d5)");
   try {
@@ -27,38 +31,11 @@ int dimension_of(const std::string& size) {
   }
 }
 
-// backend=cpu or backend=cuda; cuda in a build without it is a usage error.
-bool on_device(const Settings& settings) {
-  const std::string& backend = settings.text("backend");
-  if (backend == "cpu") return false;
-  if (backend != "cuda")
-    throw UsageError("backend '" + backend + "' is unknown (use backend=cpu or backend=cuda)");
-#if !defined(NSLAB_WITH_CUDA)
-  throw UsageError(
-      "backend=cuda: this nslab build has no CUDA (configure a CUDA preset, e.g. "
-      "cmake --preset h100-fp64, or use backend=cpu)");
-#endif
-  return true;
-}
-
-// The device versions (likelihoods/**/*.cu) exist only in CUDA builds.
-std::unique_ptr<Likelihood> make_on_device(const CellId& cell) {
-#if defined(NSLAB_WITH_CUDA)
-  const std::string family = cell.family();
-  if (family == "analytic/gaussian")
-    return make_cuda_gaussian_likelihood(dimension_of(cell.instrument), cell.precision, cell.str());
-  if (family == "analytic/mixture")
-    return make_cuda_mixture_likelihood(dimension_of(cell.instrument), cell.precision, cell.str());
-  if (family == "synthetic/mapping")
-    return make_cuda_mapping_likelihood(cell.instrument, cell.precision, cell.str());
-#endif
-  throw UsageError(cell.family() + " has no backend=cuda version in this build");
-}
+namespace {
 
 template <template <class> class Model>
-std::unique_ptr<Likelihood> make_analytic(const CellId& cell, const Settings& settings) {
-  const int dim = dimension_of(cell.instrument);
-  if (on_device(settings)) return make_on_device(cell);
+std::unique_ptr<Likelihood> make_analytic(const CellId& cell, const Settings&) {
+  const int dim = analytic_dimension(cell.instrument);
   if (cell.precision == Precision::kFp32) return std::make_unique<Model<float>>(dim);
   return std::make_unique<Model<double>>(dim);
 }
@@ -67,12 +44,18 @@ std::unique_ptr<Likelihood> make_analytic(const CellId& cell, const Settings& se
 
 LikelihoodFamily analytic_gaussian_family() {
   return {"analytic/gaussian", kListedSizes, {}, false,
-          [](const std::string& size) { dimension_of(size); }, make_analytic<GaussianLikelihood>};
+          [](const std::string& size) { analytic_dimension(size); }, make_analytic<GaussianLikelihood>,
+          [](const CellId& cell, const Settings&) {
+            return make_cuda_gaussian_likelihood(analytic_dimension(cell.instrument), cell.precision, cell.str());
+          }};
 }
 
 LikelihoodFamily analytic_mixture_family() {
   return {"analytic/mixture", kListedSizes, {}, false,
-          [](const std::string& size) { dimension_of(size); }, make_analytic<MixtureLikelihood>};
+          [](const std::string& size) { analytic_dimension(size); }, make_analytic<MixtureLikelihood>,
+          [](const CellId& cell, const Settings&) {
+            return make_cuda_mixture_likelihood(analytic_dimension(cell.instrument), cell.precision, cell.str());
+          }};
 }
 
 LikelihoodFamily synthetic_mapping_family() {
@@ -81,11 +64,13 @@ LikelihoodFamily synthetic_mapping_family() {
           {},
           true,
           [](const std::string& instrument) { MappingShape::for_instrument(instrument); },
-          [](const CellId& cell, const Settings& settings) -> std::unique_ptr<Likelihood> {
-            if (on_device(settings)) return make_on_device(cell);
+          [](const CellId& cell, const Settings&) -> std::unique_ptr<Likelihood> {
             if (cell.precision == Precision::kFp32)
               return std::make_unique<MappingLikelihood<float>>(cell.instrument);
             return std::make_unique<MappingLikelihood<double>>(cell.instrument);
+          },
+          [](const CellId& cell, const Settings&) {
+            return make_cuda_mapping_likelihood(cell.instrument, cell.precision, cell.str());
           }};
 }
 

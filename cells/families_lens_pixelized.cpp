@@ -1,4 +1,4 @@
-// The pixelized-source imaging families (lensing.md): imaging/pixelization
+// The pixelized-source imaging families (docs/lens-likelihoods.md): imaging/pixelization
 // (RectangularAdaptImage + Constant) and imaging/delaunay (Hilbert image mesh
 // + Delaunay + ConstantSplit), both with the MGE lens light, isothermal mass
 // and shear of imaging/mge and a LogUniform(1e-6, 1e6) regularization
@@ -17,6 +17,7 @@
 // The adapt image (rectangular weights, Hilbert vertex density) is the truth
 // source's lensed, PSF-blurred image on the masked grid.
 #include <cmath>
+#include <functional>
 #include <string>
 
 #include "cells/imaging_cells.hpp"
@@ -46,12 +47,28 @@ int mesh_size(const CellId& cell, const Settings& settings, int ci_size, int fid
   return static_cast<int>(size);
 }
 
-template <class Source>
-std::unique_ptr<Likelihood> make_pixelized(const CellId& cell, const Settings& settings,
-                                           Source make_source) {
-  if (settings.has("backend") && settings.text("backend") != "cpu")
-    throw UsageError(cell.family() + " has no backend=" + settings.text("backend") +
-                     " version yet (use backend=cpu)");
+// What makes a family's source mesh once the dataset is read; choosing it
+// checks the mesh setting first, before any data are read.
+using SourceFactory = std::function<std::shared_ptr<const PixelizedSource>(const MaskedImaging&)>;
+
+SourceFactory rectangular_source(const CellId& cell, const Settings& settings) {
+  const int side = mesh_size(cell, settings, 12, 39, 3, 200);
+  return [side](const MaskedImaging& imaging) {
+    return std::make_shared<RectangularSource>(side, truth_source_adapt_image(imaging));
+  };
+}
+
+SourceFactory delaunay_source(const CellId& cell, const Settings& settings) {
+  const int vertices = mesh_size(cell, settings, 150, 1500, 3, 20000);
+  return [vertices](const MaskedImaging& imaging) {
+    return std::make_shared<DelaunaySource>(
+        hilbert_image_mesh(imaging.mask, truth_source_adapt_image(imaging), vertices));
+  };
+}
+
+template <SourceFactory (*choose_source)(const CellId&, const Settings&)>
+std::unique_ptr<Likelihood> make_pixelized_on_host(const CellId& cell, const Settings& settings) {
+  const SourceFactory make_source = choose_source(cell, settings);
   const InversionFormulation formulation = inversion_formulation_from(settings.text("inversion"));
   auto imaging = imaging_for(cell, settings);
   std::shared_ptr<const PixelizedSource> source = make_source(*imaging);
@@ -62,35 +79,26 @@ std::unique_ptr<Likelihood> make_pixelized(const CellId& cell, const Settings& s
                                                        formulation);
 }
 
-}  // namespace
-
-LikelihoodFamily imaging_pixelization_family() {
-  return {"imaging/pixelization",
+LikelihoodFamily pixelized_family(const std::string& name, LikelihoodFamily::Factory on_host,
+                                  LikelihoodFamily::Factory on_device) {
+  return {name,
           imaging_instrument_names(),
           kPixelizedDefaults,
           true,
           [](const std::string& instrument) { imaging_instrument(instrument); },
-          [](const CellId& cell, const Settings& settings) -> std::unique_ptr<Likelihood> {
-            const int side = mesh_size(cell, settings, 12, 39, 3, 200);
-            return make_pixelized(cell, settings, [side](const MaskedImaging& imaging) {
-              return std::make_shared<RectangularSource>(side, truth_source_adapt_image(imaging));
-            });
-          }};
+          std::move(on_host),
+          std::move(on_device)};
+}
+
+}  // namespace
+
+// The device versions join here, as the third argument (empty: none yet).
+LikelihoodFamily imaging_pixelization_family() {
+  return pixelized_family("imaging/pixelization", make_pixelized_on_host<rectangular_source>, {});
 }
 
 LikelihoodFamily imaging_delaunay_family() {
-  return {"imaging/delaunay",
-          imaging_instrument_names(),
-          kPixelizedDefaults,
-          true,
-          [](const std::string& instrument) { imaging_instrument(instrument); },
-          [](const CellId& cell, const Settings& settings) -> std::unique_ptr<Likelihood> {
-            const int vertices = mesh_size(cell, settings, 150, 1500, 3, 20000);
-            return make_pixelized(cell, settings, [vertices](const MaskedImaging& imaging) {
-              return std::make_shared<DelaunaySource>(
-                  hilbert_image_mesh(imaging.mask, truth_source_adapt_image(imaging), vertices));
-            });
-          }};
+  return pixelized_family("imaging/delaunay", make_pixelized_on_host<delaunay_source>, {});
 }
 
 }  // namespace nslab

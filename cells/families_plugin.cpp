@@ -1,4 +1,4 @@
-// plugin/NAME: a user's likelihood from a shared library (harness.md).
+// plugin/NAME: a user's likelihood from a shared library (docs/extending.md).
 #include "cells/likelihood_registry.hpp"
 #include "core/error.hpp"
 #include "likelihoods/plugin/plugin_likelihood.hpp"
@@ -14,9 +14,8 @@ LikelihoodFamily plugin_family(const std::string& name) {
     if (instrument != "-")
       throw UsageError("plugin cells have '-' as their instrument, e.g. nss/plugin/NAME/-/fp64");
   };
+  // Host only: no make_on_device, so backend=cuda is refused.
   family.make = [](const CellId&, const Settings& settings) -> std::unique_ptr<Likelihood> {
-    if (settings.text("backend") != "cpu")
-      throw UsageError("plugin likelihoods run on the host: use backend=cpu");
     return PluginLikelihood::load(settings.text("plugin"));
   };
   return family;

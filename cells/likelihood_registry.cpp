@@ -35,4 +35,20 @@ const LikelihoodFamily& likelihood_family(const std::string& name) {
   throw UsageError("unknown dataset/model '" + name + "' (known: " + known + ")");
 }
 
+Backend check_backend(const LikelihoodFamily& family, const Settings& settings) {
+  const Backend backend = parse_backend(settings.text("backend"));
+  if (backend == Backend::kCuda) {
+    if (!family.make_on_device)
+      throw UsageError(family.name + " has no backend=cuda version yet (use backend=cpu)");
+    if (!kBuiltWithCuda) refuse_cuda_in_this_build();
+  }
+  return backend;
+}
+
+std::unique_ptr<Likelihood> make_likelihood(const CellId& cell, const Settings& settings) {
+  const LikelihoodFamily& family = likelihood_family(cell.family());
+  if (check_backend(family, settings) == Backend::kCuda) return family.make_on_device(cell, settings);
+  return family.make(cell, settings);
+}
+
 }  // namespace nslab

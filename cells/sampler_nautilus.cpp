@@ -1,12 +1,9 @@
 // Nautilus as a cell sampler: its settings, defaults (af.Nautilus as
 // autolens_profiling runs it: n_live 200 / 150 pixelized, n_eff 500,
 // n_batch 100; the rest nautilus's own) and run.
-#include <filesystem>
-#include <optional>
-
+#include "cells/checkpointed_run.hpp"
 #include "cells/likelihood_registry.hpp"
 #include "cells/sampler_registry.hpp"
-#include "core/atomic_file.hpp"
 #include "core/error.hpp"
 #include "samplers/nautilus/nautilus_checkpoint.hpp"
 #include "samplers/nautilus/nautilus_sampler.hpp"
@@ -64,25 +61,8 @@ SamplerKind nautilus_sampler_kind() {
     };
   };
   kind.run = [](const Likelihood& likelihood, const Settings& settings, const RunControl& control) {
-    NautilusSampler sampler(likelihood, nautilus_settings_from(settings));
-    const std::string& checkpoint = control.checkpoint_path;
-    std::optional<NautilusState> resumed;
-    if (control.resume && !checkpoint.empty() && std::filesystem::exists(checkpoint))
-      resumed = deserialise_nautilus_state(read_file(checkpoint), control.fingerprint, checkpoint);
-    SamplerResult result = sampler.run(
-        [&](const NautilusState& state, const NautilusProgress& progress) {
-          if (!checkpoint.empty() && control.checkpoint_every > 0 &&
-              state.batches % control.checkpoint_every == 0)
-            write_file_atomically(checkpoint, serialise_nautilus_state(state, control.fingerprint));
-          if (control.progress)
-            control.progress({progress.batch, progress.likelihood_evals, progress.log_z,
-                              progress.log_f_live, progress.elapsed_wall_s,
-                              progress.likelihood_wall_s});
-        },
-        resumed ? &*resumed : nullptr);
-    if (resumed) result.resumed_at_iteration = resumed->batches;
-    if (!checkpoint.empty()) std::filesystem::remove(checkpoint);  // the run is complete
-    return result;
+    return run_checkpointed(NautilusSampler(likelihood, nautilus_settings_from(settings)), control,
+                            serialise_nautilus_state, deserialise_nautilus_state);
   };
   return kind;
 }

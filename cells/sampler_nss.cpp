@@ -1,17 +1,14 @@
 // NSS as a cell sampler: its settings, defaults (af.NSS / autolens_profiling)
 // and run.
-#include <filesystem>
-#include <optional>
-
+#include "cells/checkpointed_run.hpp"
 #include "cells/likelihood_registry.hpp"
+#include "cells/sampler_nss.hpp"
 #include "cells/sampler_registry.hpp"
 #include "core/error.hpp"
-#include "core/atomic_file.hpp"
 #include "samplers/nss/nss_checkpoint.hpp"
 #include "samplers/nss/nss_sampler.hpp"
 
 namespace nslab {
-namespace {
 
 NssSettings nss_settings_from(const Settings& settings) {
   NssSettings nss;
@@ -33,8 +30,6 @@ NssSettings nss_settings_from(const Settings& settings) {
   return nss;
 }
 
-}  // namespace
-
 SamplerKind nss_sampler_kind() {
   SamplerKind kind;
   kind.name = "nss";
@@ -53,32 +48,13 @@ SamplerKind nss_sampler_kind() {
         {"max_shrinkage", "100"},
     };
     // BlackJAX's guidance for the inner chain length: at least max(5, 2 dim).
-    if (cell.dataset == "analytic") {
-      const int dim = std::stoi(cell.instrument.substr(1));
-      defaults["num_inner_steps"] = std::to_string(std::max(5, 2 * dim));
-    }
+    if (cell.dataset == "analytic")
+      defaults["num_inner_steps"] = std::to_string(std::max(5, 2 * analytic_dimension(cell.instrument)));
     return defaults;
   };
   kind.run = [](const Likelihood& likelihood, const Settings& settings, const RunControl& control) {
-    NssSampler sampler(likelihood, nss_settings_from(settings));
-    const std::string& checkpoint = control.checkpoint_path;
-    std::optional<NssState> resumed;
-    if (control.resume && !checkpoint.empty() && std::filesystem::exists(checkpoint))
-      resumed = deserialise_nss_state(read_file(checkpoint), control.fingerprint, checkpoint);
-    SamplerResult result = sampler.run(
-        [&](const NssState& state, const NssProgress& progress) {
-          if (!checkpoint.empty() && control.checkpoint_every > 0 &&
-              state.outer_step % control.checkpoint_every == 0)
-            write_file_atomically(checkpoint, serialise_nss_state(state, control.fingerprint));
-          if (control.progress)
-            control.progress({progress.outer_step, progress.likelihood_evals, progress.log_z,
-                              progress.log_z_live - progress.log_z, progress.elapsed_wall_s,
-                              progress.likelihood_wall_s});
-        },
-        resumed ? &*resumed : nullptr);
-    if (resumed) result.resumed_at_iteration = resumed->outer_step;
-    if (!checkpoint.empty()) std::filesystem::remove(checkpoint);  // the run is complete
-    return result;
+    return run_checkpointed(NssSampler(likelihood, nss_settings_from(settings)), control,
+                            serialise_nss_state, deserialise_nss_state);
   };
   return kind;
 }

@@ -9,6 +9,12 @@ const std::vector<SamplerKind>& sampler_kinds() {
   return kinds;
 }
 
+bool is_sampler_kind(const std::string& name) {
+  for (const auto& kind : sampler_kinds())
+    if (kind.name == name) return true;
+  return false;
+}
+
 const SamplerKind& sampler_kind(const std::string& name) {
   std::string known;
   for (const auto& kind : sampler_kinds()) {

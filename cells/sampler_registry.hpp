@@ -9,24 +9,17 @@
 #include "cells/cell_id.hpp"
 #include "cells/settings.hpp"
 #include "likelihoods/likelihood.hpp"
+#include "samplers/common/run_loop.hpp"
 #include "samplers/common/sampler_result.hpp"
 
 namespace nslab {
 
-// A progress report, the same for every sampler (harness.md's progress line).
-struct SamplerProgress {
-  std::size_t iteration = 0;        // outer step (NSS) or batch (Nautilus)
-  std::size_t likelihood_evals = 0;
-  double log_z = 0.0;
-  double log_z_remaining = 0.0;     // NSS: log Z_live - log Z; Nautilus: log f_live
-  double elapsed_wall_s = 0.0;
-  double likelihood_wall_s = 0.0;
-};
-
 // What the harness hands a sampler besides the likelihood and settings.
 struct RunControl {
   std::function<void(const SamplerProgress&)> progress;
-  std::string checkpoint_path;      // empty: no checkpoints
+  // Empty: no checkpoints. The run leaves its checkpoint in place; whoever
+  // writes the result removes it after the write.
+  std::string checkpoint_path;
   std::size_t checkpoint_every = 0; // outer steps / batches between saves
   bool resume = false;              // continue from checkpoint_path if it exists
   // Identifies the build and settings a checkpoint belongs to; a checkpoint
@@ -44,13 +37,17 @@ struct SamplerKind {
   // The settings key that bounds the batch size (chunk_size / n_batch).
   std::string batch_key;
   // The most points ever in flight at once under these settings (NSS: the
-  // wider of the n_live initial fan-out and num_delete chains): the cap of
-  // batch_key=auto. Unset: no cap beyond memory.
+  // wider of the n_live initial fan-out and num_delete chains; Nautilus: the
+  // largest n_batch worth asking for): the cap of batch_key=auto, and the k
+  // of the predicted peak when the batch setting is unset. Every sampler
+  // sets it.
   std::function<std::size_t(const Settings&)> largest_useful_batch;
 };
 
 const std::vector<SamplerKind>& sampler_kinds();
+// Throws UsageError listing the samplers when `name` is not one.
 const SamplerKind& sampler_kind(const std::string& name);
+bool is_sampler_kind(const std::string& name);
 
 SamplerKind nss_sampler_kind();
 SamplerKind nautilus_sampler_kind();

@@ -27,6 +27,7 @@ enum class RandomPurpose : std::uint32_t {
   kTest = 10,
   kNautilusBound = 11,
   kNautilusNetwork = 12,
+  kProbePoints = 13,  // prior draws of `nslab probe --measure` and `nslab bench`
 };
 
 class RandomStream {

@@ -2,6 +2,7 @@
 
 #include <fnmatch.h>
 
+#include <cmath>
 #include <map>
 #include <memory>
 
@@ -10,6 +11,7 @@
 #include "build_info.hpp"
 #include "cells/cell_catalog.hpp"
 #include "cells/likelihood_registry.hpp"
+#include "cells/sampler_nss.hpp"
 #include "core/memory_meter.hpp"
 #include "core/random_stream.hpp"
 #include "core/thread_pool.hpp"
@@ -44,19 +46,13 @@ class TrackedMemoryManager final : public benchmark::MemoryManager {
 };
 
 void run_cell_benchmark(benchmark::State& state, const CellId& cell) {
-  Json result;
-  for (auto _ : state) {
-    RunOptions options;
-    result = run_cell(cell, options);
-  }
-  const auto& performance = result["performance"];
-  state.counters["ms_per_eval"] = performance["time_per_eval_ms"].get<double>();
-  state.counters["evals"] = performance["likelihood_evals"].get<double>();
-  state.counters["log_z"] = result["results"]["log_evidence"].is_number()
-                                ? result["results"]["log_evidence"].get<double>()
-                                : 0.0;
-  state.counters["peak_bytes"] = result["memory"]["peak_device_bytes"].get<double>();
-  state.counters["sampler_overhead"] = performance["sampler_overhead_fraction"].get<double>();
+  CellRun run;
+  for (auto _ : state) run = run_cell(cell, RunOptions{});
+  state.counters["ms_per_eval"] = run.time_per_eval_ms();
+  state.counters["evals"] = static_cast<double>(run.result.counters.likelihood_evals);
+  state.counters["log_z"] = std::isfinite(run.result.log_evidence) ? run.result.log_evidence : 0.0;
+  state.counters["peak_bytes"] = static_cast<double>(run.memory.device_peak.bytes);
+  state.counters["sampler_overhead"] = run.sampler_overhead_fraction();
 }
 
 void run_likelihood_benchmark(benchmark::State& state, const CellId& cell,
@@ -67,12 +63,12 @@ void run_likelihood_benchmark(benchmark::State& state, const CellId& cell,
   // image mesh), so each is built once per process and kept.
   static std::map<std::pair<std::string, std::map<std::string, std::string>>, std::shared_ptr<Likelihood>> built;
   auto& slot = built[{cell.str(), overrides}];
-  if (!slot) slot = likelihood_family(cell.family()).make(cell, resolve_settings(cell, overrides));
+  if (!slot) slot = make_likelihood(cell, resolve_settings(cell, overrides));
   const std::shared_ptr<Likelihood> likelihood = slot;
   set_default_threads(threads);
   std::vector<double> points(k * likelihood->dim()), log_l(k), unit(likelihood->dim());
   for (std::size_t i = 0; i < k; ++i) {
-    const RandomStream stream(7, RandomPurpose::kTest, static_cast<std::uint32_t>(i));
+    const RandomStream stream(7, RandomPurpose::kProbePoints, static_cast<std::uint32_t>(i));
     for (std::size_t d = 0; d < unit.size(); ++d) unit[d] = stream.uniform(static_cast<std::uint32_t>(d));
     likelihood->prior().from_unit(unit, std::span<double>(points).subspan(i * unit.size(), unit.size()));
   }
@@ -120,13 +116,12 @@ std::map<std::string, std::string> known_overrides(const std::string& family,
 }
 
 // One NSS outer step (num_delete chains of num_inner_steps slice steps) with
-// chunk_size k: the sampler's unit of work, timed against k.
+// chunk_size k, at the cell's own settings: the sampler's unit of work, timed
+// against k.
 void run_nss_step_benchmark(benchmark::State& state, const CellId& cell, std::size_t k) {
   const Settings settings = resolve_settings(cell, {});
-  const auto likelihood = likelihood_family(cell.family()).make(cell, settings);
-  NssSettings nss;
-  nss.n_live = 150;
-  nss.num_delete = 50;
+  const auto likelihood = make_likelihood(cell, settings);
+  NssSettings nss = nss_settings_from(settings);
   nss.chunk_size = k;
   NssSampler sampler(*likelihood, nss);
   BatchEvaluator evaluator(*likelihood);
@@ -154,7 +149,7 @@ std::size_t register_benchmarks(const BenchSelection& selection) {
   for (const CellId& cell : all_cells()) {
     const std::string family_id = cell.family() + "/" + cell.instrument + "/" + to_string(cell.precision);
     if (cell.sampler == "nss" && matches(selection.nss_step_glob, family_id)) {
-      for (std::size_t k : {1, 4, 16, 50}) {
+      for (std::size_t k : selection.batch_sizes) {
         benchmark::RegisterBenchmark(("nss_step/" + family_id + "/k:" + std::to_string(k)).c_str(),
                                      run_nss_step_benchmark, cell, k)
             ->Unit(benchmark::kMillisecond);

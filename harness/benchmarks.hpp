@@ -4,7 +4,9 @@
 //    evals, log_z and peak_bytes;
 //  - likelihood/<family>/<instrument>/<precision>[/<key>:<value>...][/threads:<t>]/k:<k>:
 //    one batch of k prior draws per iteration (time per evaluation over batch
-//    sizes, settings such as inversion=dense|sparse, and thread counts).
+//    sizes, settings such as inversion=dense|sparse, and thread counts);
+//  - nss_step/<family>/<instrument>/<precision>/k:<k>: one NSS outer step at
+//    the cell's default settings with chunk_size k (the same batch sizes).
 // A MemoryManager reports the tracked peak of each benchmark's memory pass.
 #include <map>
 #include <string>
@@ -15,7 +17,7 @@ namespace nslab {
 struct BenchSelection {
   std::string cell_glob;                      // cells to run whole
   std::vector<std::string> likelihood_globs;  // "<family>/<instrument>/<precision>" to time per batch
-  std::vector<std::size_t> batch_sizes;       // k for the likelihood benchmarks
+  std::vector<std::size_t> batch_sizes;       // k for the likelihood and NSS-step benchmarks
   std::string nss_step_glob;                  // "<family>/<instrument>/<precision>" for one NSS outer step vs k
   // Likelihood benchmarks run for every combination of these settings
   // (key -> values, e.g. inversion -> {dense, sparse}) and thread counts;

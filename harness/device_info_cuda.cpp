@@ -8,6 +8,7 @@
 #include <sstream>
 #include <vector>
 
+#include "core/backend.hpp"
 #include "core/error.hpp"
 
 #if defined(NSLAB_WITH_CUDA)
@@ -91,11 +92,7 @@ DeviceInfo cuda_device_info() {
 
 int visible_cuda_device_count() { return 0; }
 
-DeviceInfo cuda_device_info() {
-  throw UsageError(
-      "backend=cuda: this nslab build has no CUDA (configure a CUDA preset, e.g. "
-      "cmake --preset h100-fp64, or use backend=cpu)");
-}
+DeviceInfo cuda_device_info() { refuse_cuda_in_this_build(); }
 
 #endif
 

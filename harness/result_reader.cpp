@@ -4,6 +4,7 @@
 #include <cstdio>
 #include <filesystem>
 
+#include "cells/sampler_registry.hpp"
 #include "core/atomic_file.hpp"
 #include "core/error.hpp"
 
@@ -44,11 +45,19 @@ ResultRow parse_nslab(const json& d, const std::string& path) {
   row.instrument = d["instrument"];
   row.precision = d["precision"];
   const json config = d.value("config", json::object());
-  row.batch_key = row.sampler == "nautilus" || row.sampler.find("nautilus") != std::string::npos
-                      ? "n_batch"
-                      : "chunk_size";
+  // The document names its batch key; files written before it did are
+  // nslab's own samplers, whose registry knows it.
+  row.batch_key = d.value("batch_key", std::string());
+  if (row.batch_key.empty()) {
+    if (!is_sampler_kind(row.sampler))
+      throw UsageError(path + ": nslab.result/1 file of sampler '" + row.sampler + "' lacks \"batch_key\"");
+    row.batch_key = sampler_kind(row.sampler).batch_key;
+  }
   row.batch = batch_from(config, row.batch_key);
   if (config.contains("inversion") && config["inversion"].is_string()) row.inversion = config["inversion"];
+  row.cell = text_at(d, "/cell"_json_pointer);
+  if (row.cell.empty()) row.cell = row.sampler + "/" + row.group();
+  row.device_name = text_at(d, "/device/name"_json_pointer);
   row.device = text_at(d, "/device/short_name"_json_pointer);
   if (row.device.empty()) row.device = text_at(d, "/device/name"_json_pointer);
   if (text_at(d, "/device/backend"_json_pointer) == "cpu") row.device = "cpu";
@@ -64,7 +73,9 @@ ResultRow parse_nslab(const json& d, const std::string& path) {
   row.peak_tracked_bytes = number_at(d, "/memory/peak_tracked_bytes"_json_pointer);
   row.bytes_per_replica = number_at(d, "/memory/bytes_per_replica"_json_pointer);
   row.fixed_overhead_bytes = number_at(d, "/memory/fixed_overhead_bytes"_json_pointer);
+  row.largest_batch = number_at(d, "/performance/largest_batch"_json_pointer);
   row.peak_source = text_at(d, "/memory/peak_device_source"_json_pointer);
+  row.peak_note = text_at(d, "/memory/peak_device_note"_json_pointer);
   row.stopped_by = text_at(d, "/results/stopped_by"_json_pointer);
   return row;
 }
@@ -82,6 +93,8 @@ ResultRow parse_autolens_profiling(const json& d, const std::string& path) {
   row.precision = config_name.find("fp32") != std::string::npos ? "fp32" : "fp64";
   std::string smi = text_at(d, "/device/nvidia_smi"_json_pointer);
   row.device = smi.empty() ? text_at(d, "/device/backend"_json_pointer) : smi.substr(0, smi.find(','));
+  row.device_name = row.device;
+  row.cell = row.sampler + "/" + row.group();
   const json config = d.value("sampler_config", json::object());
   row.batch_key = row.sampler == "af-nautilus" ? "n_batch" : "chunk_size";
   row.batch = batch_from(config, row.batch_key);

@@ -13,15 +13,19 @@ namespace nslab {
 struct ResultRow {
   std::string path;
   std::string layout;  // "nslab" or "autolens_profiling"
+  std::string cell;  // the cell id as the file names it (nslab layout; else built from the fields)
   std::string sampler, dataset, model, instrument, precision;
   std::string device;       // short device name (cpu, h100, "NVIDIA A100 80GB PCIe", ...)
+  std::string device_name;  // the device's full name, where the file records it
   std::string batch_key;    // chunk_size | n_batch
   std::optional<long long> batch;  // k; empty when unset (all in flight)
   std::string inversion;
   std::optional<double> log_z, log_z_error, reference_log_z, max_log_l;
   std::optional<double> evals, time_per_eval_ms, total_wall_s, sampler_wall_s;
+  std::optional<double> largest_batch;  // the widest likelihood call of the run
   std::optional<double> peak_device_bytes, peak_tracked_bytes, bytes_per_replica, fixed_overhead_bytes;
   std::string peak_source;
+  std::string peak_note;  // why the tracked peak stands in for CUPTI's, where it does
   std::string stopped_by;  // termination | max_evals | max_wall_s; empty when not recorded
   std::string group() const { return dataset + "/" + model + "/" + instrument + "/" + precision; }
 };

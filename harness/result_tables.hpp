@@ -1,7 +1,7 @@
 #pragma once
-// The comparison tables of harness.md, regenerated from result rows:
-// per model x instrument x precision the samplers side by side, and per
-// cell the chunk_size / n_batch sweep.
+// The comparison tables (docs/results.md), regenerated from result rows: per
+// model x instrument x precision the samplers side by side, per cell the
+// chunk_size / n_batch sweep, and a flat table of runs.
 #include <string>
 #include <vector>
 
@@ -17,13 +17,16 @@ struct Table {
 
 std::vector<Table> comparison_tables(const std::vector<ResultRow>& rows);
 std::vector<Table> batch_sweep_tables(const std::vector<ResultRow>& rows);
+// One row per result file, in the order given: what each run measured against
+// its memory model (fixed + largest batch x bytes/replica) and its device.
+Table runs_table(const std::vector<ResultRow>& rows);
 
 std::string render_markdown(const std::vector<Table>& tables);
 // One flat CSV of every row and field (what a spreadsheet or script wants).
 std::string render_csv(const std::vector<ResultRow>& rows);
 
 // What `nslab table` prints: md (a titled page of both kinds of table, saying
-// it was made from `sources`) or csv.
+// it was made from `sources`), csv, or runs (runs_table in markdown).
 std::string render_table_document(const std::vector<ResultRow>& rows, const std::string& format,
                                   const std::string& sources);
 

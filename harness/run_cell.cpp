@@ -1,14 +1,12 @@
 #include "harness/run_cell.hpp"
 
 #include <chrono>
-#include <cmath>
-#include <limits>
 
 #include "build_info.hpp"
 #include "cells/cell_catalog.hpp"
 #include "cells/likelihood_registry.hpp"
-#include "cells/memory_model.hpp"
 #include "cells/sampler_registry.hpp"
+#include "core/backend.hpp"
 #include "core/error.hpp"
 #include "core/memory_meter.hpp"
 #include "core/thread_pool.hpp"
@@ -18,23 +16,6 @@
 
 namespace nslab {
 namespace {
-
-// Settings are text; the result file stores numbers and booleans as such.
-Json typed_value(const std::string& text) {
-  if (text == "true") return true;
-  if (text == "false") return false;
-  try {
-    std::size_t used = 0;
-    const long long integer = std::stoll(text, &used);
-    if (used == text.size()) return integer;
-    const double real = std::stod(text, &used);
-    if (used == text.size()) return real;
-  } catch (const std::logic_error&) {
-  }
-  return text;
-}
-
-Json finite_or_null(double value) { return std::isfinite(value) ? Json(value) : Json(nullptr); }
 
 // What a checkpoint must share with the run resuming it: the build and every
 // setting that changes results (threads and the wall-time budget do not).
@@ -55,27 +36,41 @@ std::string default_result_path(const CellId& cell, const std::string& device_sh
 }
 
 DeviceInfo device_info_for_backend(const std::string& backend) {
-  if (backend == "cpu") return cpu_device_info();
-  if (backend == "cuda") return cuda_device_info();  // UsageError in a build without CUDA
-  throw UsageError("backend '" + backend + "' is unknown (use backend=cpu or backend=cuda)");
+  return parse_backend(backend) == Backend::kCuda ? cuda_device_info() : cpu_device_info();
 }
 
-Json run_cell(const CellId& cell, const RunOptions& options) {
+double CellRun::time_per_eval_ms() const {
+  const std::size_t evals = result.counters.likelihood_evals;
+  return evals ? 1000.0 * result.sampler_wall_s / evals : 0.0;
+}
+
+double CellRun::sampler_overhead_fraction() const {
+  return result.sampler_wall_s > 0 ? 1.0 - result.counters.likelihood_wall_s / result.sampler_wall_s : 0.0;
+}
+
+CellRun run_cell(const CellId& cell, const RunOptions& options) {
+  CellRun run;
+  run.cell = cell;
   Settings settings = resolve_settings(cell, options.overrides);
   set_default_threads(settings.count("threads"));
-  const DeviceInfo device = device_info_for_backend(settings.text("backend"));
+  run.device = device_info_for_backend(settings.text("backend"));
   // Records from before the likelihood allocates, so its fixed data counts too.
-  DevicePeakMonitor device_peak_monitor(device.backend == "cuda");
-  const auto likelihood = likelihood_family(cell.family()).make(cell, settings);
+  DevicePeakMonitor device_peak_monitor(run.device.backend == "cuda");
+  const auto likelihood = make_likelihood(cell, settings);
   const SamplerKind& sampler = sampler_kind(cell.sampler);
+  run.batch_key = sampler.batch_key;
 
   MemoryMeter& meter = likelihood->workspace_allocator().meter();
-  const std::size_t fixed_bytes = meter.current_bytes();
-  const MemoryModel memory_model{likelihood->bytes_per_replica(), fixed_bytes};
-  const std::string auto_batch_note = resolve_auto_batch(
-      settings, sampler.batch_key, memory_model, likelihood->workspace_allocator().available_bytes(),
-      sampler.largest_useful_batch ? sampler.largest_useful_batch(settings)
-                                   : std::numeric_limits<std::size_t>::max());
+  MemoryRecord& memory = run.memory;
+  memory.model = {likelihood->bytes_per_replica(), meter.current_bytes()};
+  const std::size_t largest_useful = sampler.largest_useful_batch(settings);
+  memory.auto_batch_note =
+      resolve_auto_batch(settings, sampler.batch_key, memory.model,
+                         likelihood->workspace_allocator().available_bytes(), largest_useful);
+  // With the batch knob unset, everything a step fans out is in flight at once.
+  const bool batch_unset = !settings.has(sampler.batch_key) || settings.text(sampler.batch_key) == "none";
+  memory.predicted_peak_bytes =
+      memory.model.predicted_peak(batch_unset ? largest_useful : settings.count(sampler.batch_key));
   meter.reset_peak();
   host_memory_meter().reset_peak();
   device_peak_monitor.begin_window();
@@ -88,94 +83,20 @@ Json run_cell(const CellId& cell, const RunOptions& options) {
   control.resume = options.resume;
   control.fingerprint = checkpoint_fingerprint(cell, settings);
 
-  const std::string started_at = utc_now_iso8601();
+  run.started_at = utc_now_iso8601();
   const auto start = std::chrono::steady_clock::now();
-  const SamplerResult result = sampler.run(*likelihood, settings, control);
-  const DevicePeak device_peak = device_peak_monitor.finish(meter.peak_bytes());
-  const double total_wall_s =
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  run.result = sampler.run(*likelihood, settings, control);
+  memory.device_peak = device_peak_monitor.finish(meter.peak_bytes());
+  run.total_wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  memory.peak_tracked_bytes = meter.peak_bytes();
+  memory.peak_rss_bytes = peak_rss_bytes();
 
-  Json config = Json::object();
-  for (const auto& [key, value] : settings.values()) config[key] = typed_value(value);
-
-  Json priors = Json::array();
-  for (std::size_t i = 0; i < likelihood->dim(); ++i) priors.push_back(likelihood->prior()[i].describe());
-
-  Json results;
-  results["log_evidence"] = finite_or_null(result.log_evidence);
-  results["log_evidence_error"] = finite_or_null(result.log_evidence_error);
-  results["log_evidence_error_method"] = result.log_evidence_error_method;
-  results["max_log_likelihood"] = finite_or_null(result.max_log_likelihood);
-  results["posterior_samples"] = result.posterior.count();
-  results["effective_sample_size"] = result.summary.effective_sample_size;
-  results["posterior_mean"] = result.summary.mean;
-  results["posterior_std"] = result.summary.std;
-  results["stopped_by"] = result.stopped_by;
-  if (const auto reference = likelihood->reference_log_evidence())
-    results["reference_log_evidence"] = *reference;
-  results["non_finite_log_likelihoods"] = result.counters.non_finite_log_likelihoods;
-  results["non_finite_treated_as"] = "-inf";
-  results["diagnostics"] = result.diagnostics;
-
-  const auto& counters = result.counters;
-  Json performance;
-  performance["total_wall_s"] = total_wall_s;
-  performance["sampler_wall_s"] = result.sampler_wall_s;
-  performance["likelihood_wall_s"] = counters.likelihood_wall_s;
-  performance["likelihood_evals"] = counters.likelihood_evals;
-  performance["likelihood_calls"] = counters.likelihood_calls;
-  performance["largest_batch"] = counters.largest_batch;
-  performance["resumed_at_iteration"] = result.resumed_at_iteration;
-  performance["time_per_eval_ms"] =
-      counters.likelihood_evals ? 1000.0 * result.sampler_wall_s / counters.likelihood_evals : 0.0;
-  performance["sampler_overhead_fraction"] =
-      result.sampler_wall_s > 0 ? 1.0 - counters.likelihood_wall_s / result.sampler_wall_s : 0.0;
-
-  Json memory;
-  memory["bytes_per_replica"] = likelihood->bytes_per_replica();
-  memory["fixed_overhead_bytes"] = fixed_bytes;
-  memory["peak_device_bytes"] = device_peak.bytes;
-  memory["peak_device_source"] = device_peak.source;
-  if (!device_peak.note.empty()) memory["peak_device_note"] = device_peak.note;
-  memory["peak_tracked_bytes"] = meter.peak_bytes();
-  memory["peak_rss_bytes"] = peak_rss_bytes();
-  // With the batch knob unset, everything a step fans out is in flight at once.
-  const bool batch_unset = !settings.has(sampler.batch_key) || settings.text(sampler.batch_key) == "none";
-  if (!batch_unset) memory["predicted_peak_bytes"] = memory_model.predicted_peak(settings.count(sampler.batch_key));
-  else if (sampler.largest_useful_batch)
-    memory["predicted_peak_bytes"] = memory_model.predicted_peak(sampler.largest_useful_batch(settings));
-  if (!auto_batch_note.empty()) memory["auto_batch"] = auto_batch_note;
-
-  Json document;
-  document["schema"] = "nslab.result/1";
-  document["cell"] = cell.str();
-  document["sampler"] = cell.sampler;
-  document["dataset"] = cell.dataset;
-  document["model"] = cell.model;
-  document["instrument"] = cell.instrument;
-  document["precision"] = to_string(cell.precision);
-  document["config"] = config;
-  document["model_summary"] = {{"free_parameters", likelihood->dim()},
-                               {"parameter_names", likelihood->parameter_names()},
-                               {"priors", priors},
-                               {"max_likelihood_parameters", result.max_likelihood_parameters}};
-  document["results"] = results;
-  document["performance"] = performance;
-  document["memory"] = memory;
-  document["device"] = {{"backend", device.backend},
-                        {"name", device.name},
-                        {"memory_bytes", device.memory_bytes},
-                        {"driver", device.driver},
-                        {"compute_capability", device.compute_capability},
-                        {"short_name", device.short_name}};
-  document["build"] = {{"version", build_info::kVersion},
-                       {"git_sha", build_info::kGitSha},
-                       {"preset", build_info::kPreset},
-                       {"compiler", build_info::kCompiler},
-                       {"cuda", build_info::kCudaCompiler},
-                       {"build_type", build_info::kBuildType}};
-  document["started_at"] = started_at;
-  return document;
+  run.model.parameter_names = likelihood->parameter_names();
+  for (std::size_t i = 0; i < likelihood->dim(); ++i) run.model.priors.push_back(likelihood->prior()[i].describe());
+  run.model.reference_log_evidence = likelihood->reference_log_evidence();
+  run.settings = std::move(settings);
+  run.build = this_build();
+  return run;
 }
 
 }  // namespace nslab

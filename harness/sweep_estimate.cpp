@@ -22,7 +22,7 @@ std::string earlier_key(const std::string& cell, const std::string& backend) { r
 std::size_t widest_batch(const SamplerKind& sampler, const Settings& settings) {
   const std::string& k = settings.has(sampler.batch_key) ? settings.text(sampler.batch_key) : "none";
   if (k != "none" && k != "auto") return settings.count(sampler.batch_key);
-  return sampler.largest_useful_batch ? sampler.largest_useful_batch(settings) : 1;
+  return sampler.largest_useful_batch(settings);  // every sampler sets it
 }
 
 }  // namespace

@@ -4,6 +4,8 @@
 #include <fstream>
 #include <string>
 
+#include "build_info.hpp"
+
 namespace nslab {
 namespace {
 // The value after "key:" on the first line of `file` that starts with `key`.
@@ -45,6 +47,11 @@ std::string utc_now_iso8601() {
   char buffer[32];
   std::strftime(buffer, sizeof buffer, "%Y-%m-%dT%H:%M:%SZ", &utc);
   return buffer;
+}
+
+BuildInfo this_build() {
+  return {build_info::kVersion, build_info::kGitSha,        build_info::kPreset,
+          build_info::kCompiler, build_info::kCudaCompiler, build_info::kBuildType};
 }
 
 }  // namespace nslab

@@ -1,5 +1,5 @@
 #pragma once
-// Facts about the machine and process for the result file.
+// Facts about the machine, the process and the build for the result file.
 #include <cstddef>
 #include <string>
 
@@ -14,7 +14,13 @@ struct DeviceInfo {
   std::string short_name;  // for result paths: "cpu", "h100", "a100", ...
 };
 
+// What built this binary (the result file's "build" block).
+struct BuildInfo {
+  std::string version, git_sha, preset, compiler, cuda, build_type;
+};
+
 DeviceInfo cpu_device_info();
+BuildInfo this_build();
 std::size_t peak_rss_bytes();  // VmHWM of this process
 std::string utc_now_iso8601();
 

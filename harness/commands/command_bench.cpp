@@ -30,7 +30,7 @@ CommandRunner add_bench_command(CLI::App& app) {
                       "globs of <family>/<instrument>/<precision> to time per batch")
       ->delimiter(',');
   command->add_option("--nss-steps", args->nss_steps, "glob of <family>/<instrument>/<precision> for NSS outer-step benchmarks");
-  command->add_option("--batch-sizes", args->batch_sizes, "k values for the likelihood benchmarks")->delimiter(',');
+  command->add_option("--batch-sizes", args->batch_sizes, "k values for the likelihood and NSS-step benchmarks")->delimiter(',');
   command->add_option("--vary", args->variations,
                       "KEY=V1,V2: time the likelihoods at each value of a setting (e.g. inversion=dense,sparse)");
   command->add_option("--threads", args->threads, "thread counts for the likelihood benchmarks (e.g. 1,2)")

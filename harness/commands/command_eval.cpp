@@ -88,7 +88,7 @@ CommandRunner add_eval_command(CLI::App& app) {
   return [args] {
     const CellId cell = CellId::parse(args->cell);
     const Settings settings = resolve_settings(cell, parse_assignments(args->assignments));
-    const auto likelihood = likelihood_family(cell.family()).make(cell, settings);
+    const auto likelihood = make_likelihood(cell, settings);
     const std::vector<double> point = point_at(*likelihood, args->at);
     std::vector<double> log_l(1);
     Workspace workspace(likelihood->workspace_allocator());

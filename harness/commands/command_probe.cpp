@@ -43,13 +43,12 @@ CommandRunner add_probe_command(CLI::App& app) {
     const auto overrides = parse_assignments(args->assignments);
     Settings settings = resolve_settings(cell, overrides);
     const SamplerKind& sampler = sampler_kind(cell.sampler);
-    const auto likelihood = likelihood_family(cell.family()).make(cell, settings);
+    const auto likelihood = make_likelihood(cell, settings);
     const MemoryModel model{likelihood->bytes_per_replica(),
                             likelihood->workspace_allocator().meter().current_bytes()};
     const std::size_t available = likelihood->workspace_allocator().available_bytes();
     const std::size_t budget = args->budget.empty() ? available : parse_byte_size(args->budget);
-    const std::size_t largest_useful =
-        sampler.largest_useful_batch ? sampler.largest_useful_batch(settings) : 1024;
+    const std::size_t largest_useful = sampler.largest_useful_batch(settings);
     const std::size_t fits = model.largest_k(budget, largest_useful);
 
     Json out;
@@ -75,7 +74,7 @@ CommandRunner add_probe_command(CLI::App& app) {
         if (k > largest_useful) break;
         std::vector<double> points(k * likelihood->dim()), log_l(k), unit(likelihood->dim());
         for (std::size_t i = 0; i < k; ++i) {
-          const RandomStream stream(42, RandomPurpose::kTest, static_cast<std::uint32_t>(i));
+          const RandomStream stream(42, RandomPurpose::kProbePoints, static_cast<std::uint32_t>(i));
           for (std::size_t d = 0; d < unit.size(); ++d) unit[d] = stream.uniform(static_cast<std::uint32_t>(d));
           likelihood->prior().from_unit(unit, std::span<double>(points).subspan(i * unit.size(), unit.size()));
         }

@@ -1,10 +1,14 @@
 // nslab run CELL [--set k=v]... [--out FILE] [--checkpoint FILE] [--resume] [--quiet]
+// Measures with run_cell, writes with result_document, and removes the
+// checkpoint only once the result file is in place.
+#include <filesystem>
 #include <iostream>
 
 #include "cells/cell_catalog.hpp"
 #include "cells/settings.hpp"
 #include "core/atomic_file.hpp"
 #include "harness/commands/commands.hpp"
+#include "harness/result_writer.hpp"
 #include "harness/run_cell.hpp"
 #include "harness/run_naming.hpp"
 
@@ -45,18 +49,19 @@ CommandRunner add_run_command(CLI::App& app) {
                                   args->root)
             : args->out;
     options.checkpoint_path = args->checkpoint.empty() ? checkpoint_path_for(out) : args->checkpoint;
-    const Json result = run_cell(cell, options);
-    write_file_atomically(out, result.dump(2) + "\n");
-    const auto& r = result["results"];
-    const auto& p = result["performance"];
-    std::cout << result["cell"].get<std::string>() << ": log Z = " << r["log_evidence"].dump()
-              << " +- " << r["log_evidence_error"].dump();
-    if (r.contains("reference_log_evidence"))
+    const CellRun run = run_cell(cell, options);
+    const Json document = result_document(run);
+    write_file_atomically(out, document.dump(2) + "\n");
+    std::filesystem::remove(options.checkpoint_path);  // only now is the run safe
+    const auto& r = document["results"];
+    std::cout << cell.str() << ": log Z = " << r["log_evidence"].dump() << " +- "
+              << r["log_evidence_error"].dump();
+    if (run.model.reference_log_evidence)
       std::cout << " (closed form " << r["reference_log_evidence"].dump() << ")";
     std::cout << ", max log L = " << r["max_log_likelihood"].dump() << ", "
-              << p["likelihood_evals"].dump() << " evals, " << p["time_per_eval_ms"].get<double>()
-              << " ms/eval, peak " << result["memory"]["peak_device_bytes"].dump()
-              << " bytes, stopped by " << r["stopped_by"].get<std::string>() << "\n"
+              << run.result.counters.likelihood_evals << " evals, " << run.time_per_eval_ms()
+              << " ms/eval, peak " << run.memory.device_peak.bytes << " bytes, stopped by "
+              << run.result.stopped_by << "\n"
               << "wrote " << out << "\n";
     return 0;
   };

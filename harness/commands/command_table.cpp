@@ -1,4 +1,6 @@
-// nslab table [RESULT_DIR_OR_FILE]... [--format md|csv] [--out FILE]
+// nslab table [RESULT_DIR_OR_FILE]... [--format md|csv|runs] [--out FILE]
+// md: the comparison and sweep tables; csv: every field of every file; runs:
+// one markdown row per file, its memory against the model (scripts/gpu-check).
 #include <iostream>
 
 #include "core/atomic_file.hpp"
@@ -18,11 +20,12 @@ CommandRunner add_table_command(CLI::App& app) {
   auto* command = app.add_subcommand("table", "Comparison tables from result files");
   auto args = std::make_shared<TableArguments>();
   command->add_option("paths", args->paths, "result files or folders (default: results)");
-  command->add_option("--format", args->format, "md or csv");
+  command->add_option("--format", args->format,
+                      "md (comparison tables), csv (every field) or runs (one row per file)");
   command->add_option("--out", args->out, "write here (atomically) instead of stdout");
   return [args] {
-    if (args->format != "md" && args->format != "csv")
-      throw UsageError("--format must be md or csv, not '" + args->format + "'");
+    if (args->format != "md" && args->format != "csv" && args->format != "runs")
+      throw UsageError("--format must be md, csv or runs, not '" + args->format + "'");
     const std::vector<std::string> paths = args->paths.empty() ? std::vector<std::string>{"results"} : args->paths;
     const std::vector<ResultRow> rows = read_results(paths);
     std::string sources = "nslab table";

@@ -7,6 +7,8 @@
 
 #include <CLI/CLI.hpp>
 
+#include "harness/json.hpp"
+
 namespace nslab {
 
 using CommandRunner = std::function<int()>;

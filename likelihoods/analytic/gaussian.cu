@@ -5,7 +5,7 @@
 
 #include "core/cuda/cuda_check.hpp"
 #include "likelihoods/analytic/gaussian_factors.hpp"
-#include "likelihoods/cuda/cuda_likelihoods.hpp"
+#include "likelihoods/analytic/gaussian_cuda.hpp"
 #include "likelihoods/cuda/device_batch.cuh"
 
 namespace nslab {

@@ -8,7 +8,7 @@
 
 #include "core/cuda/cuda_check.hpp"
 #include "likelihoods/analytic/mixture.hpp"
-#include "likelihoods/cuda/cuda_likelihoods.hpp"
+#include "likelihoods/analytic/mixture_cuda.hpp"
 #include "likelihoods/cuda/device_batch.cuh"
 
 namespace nslab {

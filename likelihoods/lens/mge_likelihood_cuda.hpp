@@ -1,7 +1,8 @@
 #pragma once
 // imaging/mge on the device (mge_likelihood.cu). Declared in every build (no
-// CUDA headers here) so cells/ and tests can name it; defined only in CUDA
-// builds, so callers guard their use with NSLAB_WITH_CUDA.
+// CUDA headers here) so cells/ and tests can name it; a build without CUDA
+// has a version that refuses with the one backend message
+// (likelihoods/cuda/factories_without_cuda.cpp), so callers need no #if.
 //
 // The same model, prior and figure of merit as MgeLikelihood<Real>
 // (mge_likelihood.hpp), computed per batch on the device except the 40 x 40

@@ -24,7 +24,7 @@
 #include <math_constants.h>
 
 #include "core/cuda/cuda_check.hpp"
-#include "likelihoods/cuda/cuda_likelihoods.hpp"
+#include "likelihoods/synthetic/mapping_cuda.hpp"
 #include "likelihoods/cuda/dense_linear_algebra.cuh"
 #include "likelihoods/cuda/device_batch.cuh"
 #include "likelihoods/synthetic/mapping.hpp"

@@ -1,11 +1,9 @@
 #include "samplers/nautilus/nautilus_sampler.hpp"
 
 #include <algorithm>
-#include <chrono>
 #include <cmath>
 
 #include "core/error.hpp"
-#include "samplers/common/run_budget.hpp"
 #include "core/log_math.hpp"
 #include "samplers/nautilus/exploration.hpp"
 #include "samplers/nautilus/shell_evidence.hpp"
@@ -13,12 +11,7 @@
 
 namespace nslab {
 
-NautilusSampler::NautilusSampler(const Likelihood& likelihood, NautilusSettings settings)
-    : likelihood_(likelihood), settings_(settings) {
-  settings_.validate(likelihood.dim());
-}
-
-NautilusState NautilusSampler::initial_state() const {
+NautilusState NautilusSampler::initialise(BatchEvaluator&) const {
   NautilusState state;
   state.bounds.push_back(ShellBound::unit_cube(likelihood_.dim(), settings_.seed));
   state.shells.emplace_back();
@@ -129,40 +122,13 @@ bool NautilusSampler::finished(const NautilusState& state) const {
   return shells_n_eff(state.shells) >= settings_.n_eff;
 }
 
-SamplerResult NautilusSampler::run(const BatchObserver& observer, const NautilusState* resume_from) {
-  const auto start = std::chrono::steady_clock::now();
-  BatchEvaluator evaluator(likelihood_);
-  NautilusState state;
-  if (resume_from != nullptr) {
-    state = *resume_from;
-    evaluator.set_counters(state.counters);
-  } else {
-    state = initial_state();
-  }
-  const RunBudget budget(settings_.max_evals, settings_.max_wall_s, state.elapsed_wall_s, start);
-  auto elapsed = [&] { return budget.elapsed_s(); };
-  std::string stopped_by;
-  for (;;) {
-    if (finished(state)) {
-      stopped_by = "termination";
-      break;
-    }
-    stopped_by = budget.exhausted(evaluator.counters().likelihood_evals);
-    if (!stopped_by.empty()) break;
-    step(state, evaluator);
-    state.counters = evaluator.counters();
-    state.elapsed_wall_s = elapsed();
-    if (observer) {
-      const double log_f_live =
-          live_set_estimate(state.shells, settings_.n_live, state.discarding()).log_f_live;
-      observer(state, NautilusProgress{state.batches, state.counters.likelihood_evals,
-                                       shells_log_z(state.shells), log_f_live,
-                                       state.elapsed_wall_s, state.counters.likelihood_wall_s});
-    }
-  }
-  state.counters = evaluator.counters();
-  state.elapsed_wall_s = elapsed();
-  return finish(state, stopped_by);
+SamplerProgress NautilusSampler::progress(const NautilusState& state) const {
+  return {state.batches,
+          state.counters.likelihood_evals,
+          shells_log_z(state.shells),
+          live_set_estimate(state.shells, settings_.n_live, state.discarding()).log_f_live,
+          state.elapsed_wall_s,
+          state.counters.likelihood_wall_s};
 }
 
 SamplerResult NautilusSampler::finish(const NautilusState& state, const std::string& stopped_by) const {

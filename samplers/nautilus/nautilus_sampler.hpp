@@ -4,8 +4,9 @@
 //
 // Points live in the unit cube and are mapped through the prior only for the
 // likelihood call; every call has exactly n_batch points. One batch is
-// step(state); run() loops until N_eff reaches its target after exploration,
-// or a budget (max_evals, max_wall_s, checked between batches) runs out.
+// step(state); run_sampler (samplers/common/run_loop.hpp) loops until N_eff
+// reaches its target after exploration, or a budget (max_evals, max_wall_s,
+// checked between batches) runs out.
 //
 // Documented outcomes for awkward likelihoods:
 // - -inf (or NaN, treated as -inf) almost everywhere: exploration keeps
@@ -18,36 +19,27 @@
 // - bounds that cannot be built from degenerate live points count as
 //   rejected; a shell or bound that yields almost no points fails with a
 //   RunError instead of hanging.
-#include <functional>
-
 #include "likelihoods/likelihood.hpp"
 #include "samplers/common/batch_evaluator.hpp"
+#include "samplers/common/run_loop.hpp"
 #include "samplers/common/sampler_result.hpp"
 #include "samplers/nautilus/nautilus_settings.hpp"
 #include "samplers/nautilus/nautilus_state.hpp"
 
 namespace nslab {
 
-struct NautilusProgress {
-  std::uint32_t batch;
-  std::size_t likelihood_evals;
-  double log_z, log_f_live, elapsed_wall_s, likelihood_wall_s;
-};
-
-class NautilusSampler {
+class NautilusSampler final : public SamplerBase<NautilusSampler, NautilusSettings, NautilusState> {
  public:
-  NautilusSampler(const Likelihood& likelihood, NautilusSettings settings);
+  using SamplerBase::SamplerBase;
 
-  // Called after every batch, e.g. for progress and checkpoints.
-  using BatchObserver = std::function<void(const NautilusState&, const NautilusProgress&)>;
-  SamplerResult run(const BatchObserver& observer = {}, const NautilusState* resume_from = nullptr);
-
-  // The pieces run() is made of, public for tests.
-  NautilusState initial_state() const;
+  // The sampler contract (samplers/common/run_loop.hpp). initialise
+  // evaluates nothing: the unit cube is the first bound, and its points come
+  // in the first batch.
+  NautilusState initialise(BatchEvaluator& evaluator) const;
   void step(NautilusState& state, BatchEvaluator& evaluator) const;
   bool finished(const NautilusState& state) const;
+  SamplerProgress progress(const NautilusState& state) const;
   SamplerResult finish(const NautilusState& state, const std::string& stopped_by) const;
-  const NautilusSettings& settings() const { return settings_; }
 
  private:
   // Draws and evaluates one batch for `shell`; returns how many of the fresh
@@ -56,9 +48,6 @@ class NautilusSampler {
   std::size_t sampling_shell(const NautilusState& state) const;
   void evaluate(const std::vector<double>& unit_points, std::vector<double>& log_l,
                 BatchEvaluator& evaluator) const;
-
-  const Likelihood& likelihood_;
-  NautilusSettings settings_;
 };
 
 }  // namespace nslab

@@ -50,6 +50,7 @@ struct NautilusState {
   EvaluationCounters counters;
   double elapsed_wall_s = 0.0;        // sampler wall time before a resume
 
+  std::size_t iteration() const { return batches; }
   bool discarding() const { return explored && discard_exploration; }
   std::size_t total_points() const {
     std::size_t total = 0;

@@ -1,22 +1,15 @@
 #include "samplers/nss/nss_sampler.hpp"
 
 #include <algorithm>
-#include <chrono>
 #include <cmath>
 #include <numeric>
 
 #include "core/error.hpp"
-#include "samplers/common/run_budget.hpp"
 #include "core/random_stream.hpp"
 #include "samplers/nss/chain_scheduler.hpp"
 #include "samplers/nss/slice_chain.hpp"
 
 namespace nslab {
-
-NssSampler::NssSampler(const Likelihood& likelihood, NssSettings settings)
-    : likelihood_(likelihood), settings_(settings) {
-  settings_.validate(likelihood.dim());
-}
 
 NssState NssSampler::initialise(BatchEvaluator& evaluator) const {
   const std::size_t dim = likelihood_.dim(), n = settings_.n_live;
@@ -61,7 +54,7 @@ Eigen::MatrixXd NssSampler::live_covariance_cholesky(const ParticleSet& live) co
 }
 
 void NssSampler::step(NssState& state, BatchEvaluator& evaluator) const {
-  const std::size_t dim = likelihood_.dim(), n = settings_.n_live, m = settings_.num_delete;
+  const std::size_t n = settings_.n_live, m = settings_.num_delete;
   ParticleSet& live = state.live;
 
   // 1. Delete the num_delete lowest (ties: lower index first).
@@ -121,42 +114,20 @@ void NssSampler::step(NssState& state, BatchEvaluator& evaluator) const {
   // 5. The running integrator.
   state.evidence.add_deaths(dead_log_l, n);
   state.outer_step += 1;
-  (void)dim;
 }
 
-SamplerResult NssSampler::run(const StepObserver& observer, const NssState* resume_from) {
-  const auto start = std::chrono::steady_clock::now();
-  BatchEvaluator evaluator(likelihood_);
-  NssState state;
-  if (resume_from != nullptr) {
-    state = *resume_from;
-    evaluator.set_counters(state.counters);
-  } else {
-    state = initialise(evaluator);
-  }
-  const RunBudget budget(settings_.max_evals, settings_.max_wall_s, state.elapsed_wall_s, start);
-  auto elapsed = [&] { return budget.elapsed_s(); };
-  std::string stopped_by;
-  for (;;) {
-    const double log_z_live = state.evidence.log_z_live(state.live.log_l);
-    if (state.outer_step > 0 && log_z_live - state.evidence.log_z < settings_.termination) {
-      stopped_by = "termination";
-      break;
-    }
-    stopped_by = budget.exhausted(evaluator.counters().likelihood_evals);
-    if (!stopped_by.empty()) break;
-    step(state, evaluator);
-    state.counters = evaluator.counters();
-    state.elapsed_wall_s = elapsed();
-    if (observer) {
-      observer(state, NssProgress{state.outer_step, state.counters.likelihood_evals,
-                                  state.evidence.log_z, state.evidence.log_z_live(state.live.log_l),
-                                  state.elapsed_wall_s, state.counters.likelihood_wall_s});
-    }
-  }
-  state.counters = evaluator.counters();
-  state.elapsed_wall_s = elapsed();
-  return finish(state, stopped_by);
+bool NssSampler::finished(const NssState& state) const {
+  return state.outer_step > 0 &&
+         state.evidence.log_z_live(state.live.log_l) - state.evidence.log_z < settings_.termination;
+}
+
+SamplerProgress NssSampler::progress(const NssState& state) const {
+  return {state.outer_step,
+          state.counters.likelihood_evals,
+          state.evidence.log_z,
+          state.evidence.log_z_live(state.live.log_l) - state.evidence.log_z,
+          state.elapsed_wall_s,
+          state.counters.likelihood_wall_s};
 }
 
 SamplerResult NssSampler::finish(const NssState& state, const std::string& stopped_by) const {

@@ -12,7 +12,9 @@
 #include "core/precision.hpp"
 #include "likelihoods/analytic/gaussian.hpp"
 #include "likelihoods/analytic/mixture.hpp"
-#include "likelihoods/cuda/cuda_likelihoods.hpp"
+#include "likelihoods/analytic/gaussian_cuda.hpp"
+#include "likelihoods/analytic/mixture_cuda.hpp"
+#include "likelihoods/synthetic/mapping_cuda.hpp"
 #include "likelihoods/synthetic/mapping.hpp"
 
 // Without a device every GPU test skips and says why (harness.md).

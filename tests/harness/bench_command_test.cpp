@@ -14,16 +14,23 @@ namespace {
 
 namespace fs = std::filesystem;
 
-TEST(BenchCommand, RunsEveryThreadAndBatchCombinationWithCounters) {
-  const fs::path out = fs::path(NSLAB_BINARY_DIR) / "test-scratch" / "bench_command.json";
+// Runs `nslab bench ARGUMENTS` briefly and returns Google Benchmark's JSON report.
+nlohmann::json bench_report(const std::string& name, std::vector<std::string> arguments) {
+  const fs::path out = fs::path(NSLAB_BINARY_DIR) / "test-scratch" / (name + ".json");
   fs::create_directories(out.parent_path());
-  ASSERT_EQ(testing::run_nslab({"bench", "--likelihoods", "analytic/gaussian/d2/fp64", "--cells", "none",
-                                "--nss-steps", "none", "--threads", "1,2", "--batch-sizes", "1,8",
-                                "--vary", "inversion=dense,sparse", "--benchmark_min_time=0.01",
-                                "--benchmark_out=" + out.string(), "--benchmark_out_format=json"}),
-            0);
+  arguments.insert(arguments.begin(), "bench");
+  for (const std::string& extra : std::vector<std::string>{
+           "--benchmark_min_time=0.01", "--benchmark_out=" + out.string(), "--benchmark_out_format=json"})
+    arguments.push_back(extra);
+  EXPECT_EQ(testing::run_nslab(arguments), 0);
   std::ifstream in(out);
-  const auto report = nlohmann::json::parse(in);
+  return nlohmann::json::parse(in);
+}
+
+TEST(BenchCommand, RunsEveryThreadAndBatchCombinationWithCounters) {
+  const auto report = bench_report(
+      "bench_command", {"--likelihoods", "analytic/gaussian/d2/fp64", "--cells", "none", "--nss-steps",
+                        "none", "--threads", "1,2", "--batch-sizes", "1,8", "--vary", "inversion=dense,sparse"});
   std::set<std::string> names;
   for (const auto& run : report["benchmarks"]) {
     names.insert(run["run_name"].get<std::string>());
@@ -36,6 +43,19 @@ TEST(BenchCommand, RunsEveryThreadAndBatchCombinationWithCounters) {
                                           "likelihood/analytic/gaussian/d2/fp64/threads:1/k:8/real_time",
                                           "likelihood/analytic/gaussian/d2/fp64/threads:2/k:1/real_time",
                                           "likelihood/analytic/gaussian/d2/fp64/threads:2/k:8/real_time"}));
+}
+
+TEST(BenchCommand, NssStepBenchmarksTakeTheSelectedBatchSizes) {
+  const auto report = bench_report("bench_nss_steps", {"--likelihoods", "none", "--cells", "none", "--nss-steps",
+                                                       "analytic/gaussian/d2/fp64", "--batch-sizes", "3,7"});
+  std::set<std::string> names;
+  for (const auto& run : report["benchmarks"]) {
+    names.insert(run["run_name"].get<std::string>());
+    // The cell's num_delete (50) chains of at least one evaluation each.
+    EXPECT_GE(run["evals_per_step"].get<double>(), 50.0);
+  }
+  EXPECT_EQ(names, (std::set<std::string>{"nss_step/analytic/gaussian/d2/fp64/k:3",
+                                          "nss_step/analytic/gaussian/d2/fp64/k:7"}));
 }
 
 TEST(BenchCommand, AVariationWithoutValuesIsAUsageError) {

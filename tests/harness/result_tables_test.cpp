@@ -48,6 +48,24 @@ TEST(ResultTables, SweepTableShowsMeasuredBesideModel) {
   EXPECT_EQ(sweeps[0].rows[2][2], "32.0 KiB");
 }
 
+TEST(ResultTables, RunsTableHasOneRowPerFileWithTheModelAtTheLargestBatch) {
+  json document = nslab_result("nss", 0.25, 8);
+  document["cell"] = "nss/analytic/gaussian/d5/fp64";
+  document["performance"]["largest_batch"] = 8;
+  document["memory"]["fixed_overhead_bytes"] = 1024;
+  document["memory"]["peak_tracked_bytes"] = 2048 * 8 + 1024;
+  document["memory"]["peak_device_note"] = "CUPTI unavailable";
+  const Table table = runs_table({parse_result(document, "a.json"), parse_result(nslab_result("nautilus", 1, 2), "b.json")});
+  ASSERT_EQ(table.rows.size(), 2u);
+  const std::vector<std::string> expected = {"nss/analytic/gaussian/d5/fp64", "8", "1000", "0.25",
+                                             "16.0 KiB (tracked)", "17.0 KiB", "17.0 KiB",
+                                             "-6.900 ± 0.200", "-6.930", "-",
+                                             "test CPU / cpu NOTE: CUPTI unavailable"};
+  EXPECT_EQ(table.rows[0], expected);
+  EXPECT_EQ(table.rows[1][0], "nautilus/analytic/gaussian/d5/fp64");  // built from the fields
+  EXPECT_EQ(table.rows[1][6], "-");  // no largest batch recorded: no prediction
+}
+
 TEST(ResultReader, ReadsAutolensProfilingAnchors) {
   const std::string anchor = std::string(NSLAB_SOURCE_DIR) +
       "/../shared/anchors/autolens_profiling/results/searches/nautilus/imaging/delaunay/hst/hpc_a100_fp64.json";

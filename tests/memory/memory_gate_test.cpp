@@ -92,10 +92,10 @@ TEST(MemoryGate, PerReplicaPeaksStayWithinBudgetAndScaleWithK) {
           RunOptions options;
           options.overrides = short_run(sampler, k);
           for (const auto& [name, value] : variant) options.overrides[name] = value;
-          const json result = run_cell(cell, options);
-          *peak = result["memory"]["peak_tracked_bytes"].get<double>() -
-                  result["memory"]["fixed_overhead_bytes"].get<double>();
-          EXPECT_EQ(result["performance"]["largest_batch"].get<std::size_t>(), k) << row.cell;
+          const CellRun run = run_cell(cell, options);
+          *peak = static_cast<double>(run.memory.peak_tracked_bytes) -
+                  static_cast<double>(run.memory.model.fixed_overhead_bytes);
+          EXPECT_EQ(run.result.counters.largest_batch, k) << row.cell;
           k *= 2;
         }
         row.measured = row.peak_2 - row.peak_1;

@@ -43,7 +43,7 @@ TEST(NautilusCheckpoint, ResumingFromAnyBatchGivesTheUninterruptedResult) {
   std::map<std::uint32_t, std::string> saved;  // batch -> checkpoint bytes
   bool explored_saved = false;
   const SamplerResult whole = NautilusSampler(likelihood, settings).run(
-      [&](const NautilusState& state, const NautilusProgress&) {
+      [&](const NautilusState& state, const SamplerProgress&) {
         // One checkpoint early in exploration, one with several bounds, one
         // in the sampling phase.
         if (state.batches == 3 || state.batches == 12 || (state.explored && !explored_saved)) {
@@ -61,7 +61,7 @@ TEST(NautilusCheckpoint, ResumingFromAnyBatchGivesTheUninterruptedResult) {
   }
 }
 
-TEST(NautilusCheckpoint, TheCellSavesResumesAndRemovesItsCheckpoint) {
+TEST(NautilusCheckpoint, TheCellSavesAndResumesAndLeavesItsCheckpointToTheCaller) {
   const CellId cell = CellId::parse("nautilus/analytic/gaussian/d2/fp64");
   const Settings settings = resolve_settings(cell, {{"n_live", "100"}, {"n_eff", "200"}});
   GaussianLikelihood<double> likelihood(2);
@@ -86,15 +86,15 @@ TEST(NautilusCheckpoint, TheCellSavesResumesAndRemovesItsCheckpoint) {
   const SamplerResult resumed = nautilus.run(likelihood, settings, control);
   EXPECT_EQ(resumed.resumed_at_iteration, 8u);  // the last multiple of checkpoint_every
   expect_same_results(whole, resumed);
-  EXPECT_FALSE(std::filesystem::exists(control.checkpoint_path));
+  // The checkpoint outlives the run: the caller removes it once the result is written.
+  EXPECT_TRUE(std::filesystem::exists(control.checkpoint_path));
 
   // A checkpoint of other settings, or a damaged one, is refused.
-  write_file_atomically(control.checkpoint_path,
-                        serialise_nautilus_state(NautilusSampler(likelihood, resumable_settings()).initial_state(),
-                                                 "other settings"));
+  BatchEvaluator evaluator(likelihood);
+  const NautilusState fresh = NautilusSampler(likelihood, resumable_settings()).initialise(evaluator);
+  write_file_atomically(control.checkpoint_path, serialise_nautilus_state(fresh, "other settings"));
   EXPECT_THROW(nautilus.run(likelihood, settings, control), UsageError);
-  const std::string bytes = serialise_nautilus_state(
-      NautilusSampler(likelihood, resumable_settings()).initial_state(), control.fingerprint);
+  const std::string bytes = serialise_nautilus_state(fresh, control.fingerprint);
   write_file_atomically(control.checkpoint_path, bytes.substr(0, bytes.size() - 5));
   EXPECT_THROW(nautilus.run(likelihood, settings, control), UsageError);
   std::filesystem::remove_all(dir);

@@ -171,7 +171,7 @@ TEST(NautilusSampler, SteppingByHandGivesNestedBoundsAndTheRunsResult) {
   const NautilusSettings settings = cell_settings(4);
   NautilusSampler sampler(likelihood, settings);
   BatchEvaluator evaluator(likelihood);
-  NautilusState state = sampler.initial_state();
+  NautilusState state = sampler.initialise(evaluator);
   while (!sampler.finished(state)) sampler.step(state, evaluator);
   state.counters = evaluator.counters();
   ASSERT_GT(state.bounds.size(), 3u);

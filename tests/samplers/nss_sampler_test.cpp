@@ -183,7 +183,15 @@ TEST(NssSampler, EverywhereMinusInfinityStopsWithinItsBudget) {
   settings.num_delete = 5;
   settings.max_evals = 5000;
   const SamplerResult result = NssSampler(nothing, settings).run();
-  EXPECT_FALSE(result.stopped_by.empty());
+  // Never terminates on its own (log Z and log Z_live are both -inf), so the
+  // evaluation budget stops it, checked between outer steps: it overshoots
+  // by less than one step's most probes.
+  EXPECT_EQ(result.stopped_by, "max_evals");
+  const std::size_t step_most = settings.num_delete * settings.num_inner_steps *
+                                (2 * settings.max_steps + settings.max_shrinkage);
+  EXPECT_GE(result.counters.likelihood_evals, settings.max_evals);
+  EXPECT_LT(result.counters.likelihood_evals, settings.max_evals + step_most);
+  EXPECT_EQ(result.log_evidence, -INFINITY);
 }
 
 TEST(NssSampler, ReplacementsAreBornAtTheThresholdEvenIfTheyNeverMoved) {

@@ -293,7 +293,8 @@ def main(argv=None):
             build_info = peerlib.versions("autofit", "autolens", "autoarray", "autogalaxy", "blackjax",
                                           "jax", "jaxlib", "nautilus-sampler")
             doc = peerlib.result_document(
-                cell_path=f"imaging/mge/{args.instrument}", sampler=sampler, precision="fp64", config=config,
+                cell_path=f"imaging/mge/{args.instrument}", sampler=sampler,
+                batch_key="n_batch" if sampler == "af-nautilus" else "chunk_size", precision="fp64", config=config,
                 model_summary={"free_parameters": len(names), "parameter_names": names,
                                "max_likelihood_parameters": params[best].tolist()},
                 results=results, performance=performance, memory=memory, device=peerlib.cpu_device(),

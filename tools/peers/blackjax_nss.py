@@ -226,7 +226,8 @@ def run_one(problem: peerlib.AnalyticProblem, seed: int, settings: dict, compile
               "note": "process high-water mark (ru_maxrss), JAX on CPU"}
     build = peerlib.versions("blackjax", "jax", "jaxlib", "numpy")
     doc = peerlib.result_document(
-        cell_path=problem.cell_path, sampler="blackjax-nss", precision="fp64", config=config,
+        cell_path=problem.cell_path, sampler="blackjax-nss", batch_key="chunk_size", precision="fp64",
+        config=config,
         model_summary={"free_parameters": dim, "parameter_names": problem.parameter_names,
                        "max_likelihood_parameters": points[best].tolist()},
         results=results, performance=performance, memory=memory, device=peerlib.cpu_device(),

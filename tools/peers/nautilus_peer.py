@@ -59,7 +59,7 @@ def settings_for(cell_path: str, seed: int, out_root) -> tuple[dict, str]:
             if v in ("auto", "none", "default", None) or (
                     k in ("n_update", "n_like_new_bound", "n_points_min") and v == 0):
                 picked.pop(k)
-        return {**FALLBACK, **picked}, str(nslab_file.relative_to(peerlib.REPO_ROOT))
+        return {**FALLBACK, **picked}, peerlib.rel(nslab_file)
     return dict(FALLBACK), "nautilus.md af.Nautilus defaults (no nslab nautilus result found)"
 
 
@@ -159,7 +159,8 @@ def run_one(problem, seed: int, settings: dict):
               "note": "process high-water mark (ru_maxrss), numpy on CPU"}
     build = peerlib.versions("nautilus-sampler", "numpy", "scipy", "scikit-learn")
     return peerlib.result_document(
-        cell_path=problem.cell_path, sampler="nautilus-sampler", precision="fp64", config=config,
+        cell_path=problem.cell_path, sampler="nautilus-sampler", batch_key="n_batch", precision="fp64",
+        config=config,
         model_summary={"free_parameters": problem.dim, "parameter_names": problem.parameter_names,
                        "max_likelihood_parameters": points[best].tolist()},
         results=results, performance=performance, memory=memory, device=peerlib.cpu_device(),

@@ -303,9 +303,11 @@ def write_result(path: Path, document: dict) -> Path:
     return path
 
 
-def result_document(*, cell_path: str, sampler: str, precision: str, config: dict,
+def result_document(*, cell_path: str, sampler: str, batch_key: str, precision: str, config: dict,
                     model_summary: dict, results: dict, performance: dict, memory: dict,
                     device: dict, build: dict, started_at: str) -> dict:
+    """batch_key: the config key that bounds the batch (chunk_size or n_batch),
+    named in the document so readers need not guess it from the sampler."""
     dataset, model, instrument = cell_path.split("/")
     return {
         "schema": "nslab.result/1",
@@ -315,6 +317,7 @@ def result_document(*, cell_path: str, sampler: str, precision: str, config: dic
         "model": model,
         "instrument": instrument,
         "precision": precision,
+        "batch_key": batch_key,
         "peer": True,
         "config": config,
         "model_summary": model_summary,

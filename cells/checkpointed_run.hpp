@@ -1,0 +1,42 @@
+#pragma once
+// A sampler run under the harness's RunControl, written once for every
+// sampler: resume from the checkpoint when asked, save one every
+// checkpoint_every iterations, report progress after every step.
+//
+// The checkpoint is left in place when the run ends: the caller removes it
+// once the result is safely written (command_run.cpp), so a failed write
+// still leaves something to resume from.
+#include <filesystem>
+#include <optional>
+#include <string>
+
+#include "cells/sampler_registry.hpp"
+#include "core/atomic_file.hpp"
+#include "samplers/common/run_loop.hpp"
+
+namespace nslab {
+
+// serialise(state, fingerprint) -> bytes; deserialise(bytes, fingerprint,
+// source) -> state, throwing UsageError for a checkpoint of another run.
+template <SamplerAlgorithm Algorithm, class Serialise, class Deserialise>
+SamplerResult run_checkpointed(const Algorithm& algorithm, const RunControl& control,
+                               Serialise serialise, Deserialise deserialise) {
+  using State = typename Algorithm::State;
+  const std::string& checkpoint = control.checkpoint_path;
+  std::optional<State> resumed;
+  if (control.resume && !checkpoint.empty() && std::filesystem::exists(checkpoint))
+    resumed = deserialise(read_file(checkpoint), control.fingerprint, checkpoint);
+  SamplerResult result = run_sampler(
+      algorithm,
+      [&](const State& state, const SamplerProgress& progress) {
+        if (!checkpoint.empty() && control.checkpoint_every > 0 &&
+            progress.iteration % control.checkpoint_every == 0)
+          write_file_atomically(checkpoint, serialise(state, control.fingerprint));
+        if (control.progress) control.progress(progress);
+      },
+      resumed ? &*resumed : nullptr);
+  if (resumed) result.resumed_at_iteration = resumed->iteration();
+  return result;
+}
+
+}  // namespace nslab

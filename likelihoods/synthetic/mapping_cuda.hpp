@@ -1,0 +1,21 @@
+#pragma once
+// synthetic/mapping on the device (mapping.cu): the same dense mapping-matrix
+// problem as MappingLikelihood, with the replicas in device memory.
+// Defined in the .cu file beside this header in CUDA builds; a build without
+// CUDA has a version that refuses with the one backend message
+// (likelihoods/cuda/factories_without_cuda.cpp), so callers need no #if.
+// `context` names the cell (or test) for the out-of-device-memory message.
+// Construction throws RunError when there is no usable device.
+#include <memory>
+#include <string>
+
+#include "core/precision.hpp"
+#include "likelihoods/likelihood.hpp"
+
+namespace nslab {
+
+std::unique_ptr<Likelihood> make_cuda_mapping_likelihood(const std::string& instrument,
+                                                         Precision precision,
+                                                         const std::string& context);
+
+}  // namespace nslab
