@@ -3,9 +3,17 @@
 
 Evaluates PyAutoLens's own `FitImaging` -- through `AnalysisImaging.fit_from`,
 the call the autolens_profiling search cells make -- on a PyAutoLens FITS
-dataset for the three search-cell models of lensing.md, at several parameter
-vectors (prior medians, the truth, seeded random prior draws), and writes the
-figure of merit and its parts as small JSON under tests/data/parity/.
+dataset for the cells' three imaging models (docs/parity.md), at several
+parameter vectors (prior medians, the truth, seeded random prior draws), and
+writes the figure of merit and its parts as small JSON under tests/data/parity/.
+
+Two kinds of dataset:
+- a PyAutoLens dataset folder with its tracer.json (shared/'s real HST data);
+- `--simulated-seed N`: a folder written by `nslab simulate INSTRUMENT --seed N`,
+  whose truth is the simulator's own (likelihoods/lens/simulator.cpp, built
+  here as a Tracer). Its reference records the instrument, the seed and a
+  checksum of each FITS file's pixel values, so a test can tell "the dataset
+  differs" from "the likelihood differs".
 
 Run it through tools/parity/make_references.sh, which builds the venv in the
 build folder; CI never runs it. Nothing from PyAutoLens is copied into nslab:
@@ -18,24 +26,25 @@ from __future__ import annotations
 
 import argparse
 import json
-import math
+import os
 import platform
 import time
 import warnings
 from pathlib import Path
 
 import numpy as np
+from astropy.io import fits
 
 warnings.filterwarnings("ignore")
 
 import autoarray as aa  # noqa: E402
 import autofit as af  # noqa: E402
+import autogalaxy as ag  # noqa: E402
 import autolens as al  # noqa: E402
 
 MASK_RADIUS = 3.5  # [arcsec], every cell
 MGE_TOTAL_GAUSSIANS = 20
-RECTANGULAR_SHAPE = (39, 39)
-HILBERT_PIXELS = 1500
+FNV_OFFSET, FNV_PRIME = 0xCBF29CE484222325, 0x100000001B3
 
 
 def load_dataset(path: Path, pixel_scale: float) -> al.Imaging:
@@ -59,6 +68,42 @@ def load_dataset(path: Path, pixel_scale: float) -> al.Imaging:
     )
 
 
+def pixel_checksum(path: Path) -> str:
+    """FNV-1a (64-bit) of a FITS image's values as little-endian float64, row
+    by row in the order the file stores them (as astropy and nslab's
+    read_fits_image both keep it); tests/likelihoods/lens/parity_reference.hpp
+    computes the same."""
+    values = np.ascontiguousarray(fits.getdata(path), dtype="<f8")
+    digest = FNV_OFFSET
+    for byte in values.tobytes():
+        digest = ((digest ^ byte) * FNV_PRIME) & 0xFFFFFFFFFFFFFFFF
+    return f"{digest:016x}"
+
+
+def simulator_truth() -> al.Tracer:
+    """The truth `nslab simulate` images (likelihoods/lens/simulator.cpp): the
+    lens and source of shared/'s HST tracer.json, written out here."""
+    lens_ell = al.convert.ell_comps_from(axis_ratio=0.9, angle=45.0)
+    lens = al.Galaxy(
+        redshift=0.5,
+        bulge=al.lp.Sersic(
+            centre=(0.0, 0.0), ell_comps=lens_ell, intensity=2.0, effective_radius=0.6,
+            sersic_index=3.0,
+        ),
+        mass=al.mp.Isothermal(centre=(0.0, 0.0), ell_comps=lens_ell, einstein_radius=1.6),
+        shear=al.mp.ExternalShear(gamma_1=0.05, gamma_2=0.05),
+    )
+    source = al.Galaxy(
+        redshift=1.0,
+        bulge=al.lp.SersicCore(
+            centre=(0.0, 0.0), ell_comps=al.convert.ell_comps_from(axis_ratio=0.8, angle=60.0),
+            intensity=4.0, effective_radius=0.1, sersic_index=1.0, radius_break=0.025,
+            gamma=0.25, alpha=3.0,
+        ),
+    )
+    return al.Tracer(galaxies=[lens, source])
+
+
 def lens_galaxy_model() -> af.Model:
     bulge = al.model_util.mge_model_from(
         mask_radius=MASK_RADIUS, total_gaussians=MGE_TOTAL_GAUSSIANS, centre_prior_is_uniform=True
@@ -72,7 +117,7 @@ def lens_galaxy_model() -> af.Model:
     )
 
 
-def build_model(model_type: str) -> af.Collection:
+def build_model(model_type: str, mesh_size: int) -> af.Collection:
     lens = lens_galaxy_model()
     if model_type == "mge":
         bulge = al.model_util.mge_model_from(
@@ -82,13 +127,13 @@ def build_model(model_type: str) -> af.Collection:
         )
         source = af.Model(al.Galaxy, redshift=1.0, bulge=bulge)
     elif model_type == "pixelization":
-        # lensing.md: per-axis rank-CDF adaptive rectangular mesh with bilinear
+        # The per-axis rank-CDF adaptive rectangular mesh with bilinear
         # weights -- PyAutoArray's RectangularBilinearAdaptImage since the
         # Bilinear/RTU split (the pre-split RectangularAdaptImage name).
         pixelization = af.Model(
             al.Pixelization,
             mesh=al.mesh.RectangularBilinearAdaptImage(
-                shape=RECTANGULAR_SHAPE, weight_power=1.0, weight_floor=0.0
+                shape=(mesh_size, mesh_size), weight_power=1.0, weight_floor=0.0
             ),
             regularization=al.reg.Constant,
         )
@@ -96,7 +141,7 @@ def build_model(model_type: str) -> af.Collection:
     elif model_type == "delaunay":
         pixelization = af.Model(
             al.Pixelization,
-            mesh=al.mesh.Delaunay(pixels=HILBERT_PIXELS, areas_factor=0.5, zeroed_pixels=0),
+            mesh=al.mesh.Delaunay(pixels=mesh_size, areas_factor=0.5, zeroed_pixels=0),
             regularization=al.reg.ConstantSplit,
         )
         source = af.Model(al.Galaxy, redshift=1.0, pixelization=pixelization)
@@ -105,7 +150,7 @@ def build_model(model_type: str) -> af.Collection:
     return af.Collection(galaxies=af.Collection(lens=lens, source=source))
 
 
-def adapt_images_for(model_type: str, dataset: al.Imaging, truth: al.Tracer):
+def adapt_images_for(model_type: str, mesh_size: int, dataset: al.Imaging, truth: al.Tracer):
     """The truth source's lensed image, PSF-blurred, on the masked grid."""
     if model_type == "mge":
         return None
@@ -116,7 +161,7 @@ def adapt_images_for(model_type: str, dataset: al.Imaging, truth: al.Tracer):
     key = "('galaxies', 'source')"
     extra = {}
     if model_type == "delaunay":
-        image_mesh = al.image_mesh.Hilbert(pixels=HILBERT_PIXELS, weight_power=1.0, weight_floor=0.0)
+        image_mesh = al.image_mesh.Hilbert(pixels=mesh_size, weight_power=1.0, weight_floor=0.0)
         extra["galaxy_name_image_plane_mesh_grid_dict"] = {
             key: image_mesh.image_plane_mesh_grid_from(mask=dataset.mask, adapt_data=adapt_image)
         }
@@ -189,26 +234,70 @@ def fit_parts(fit) -> dict:
     return parts
 
 
+def dataset_identity(args, dataset: al.Imaging) -> dict:
+    """What identifies the dataset a reference was made from."""
+    identity = {
+        "instrument": args.instrument,
+        "pixel_scale": args.pixel_scale,
+        "mask_radius": MASK_RADIUS,
+        "masked_pixels": int(dataset.mask.pixels_in_mask),
+        "over_sampled_pixels": int(np.sum(np.asarray(dataset.grids.lp.over_sample_size) ** 2)),
+        "blurring_pixels": int(dataset.grids.blurring.shape[0]),
+    }
+    if args.simulated_seed is not None:
+        identity["simulator"] = {"command": "nslab simulate", "seed": args.simulated_seed}
+        identity["pixel_checksums_fnv1a64"] = {
+            name: pixel_checksum(args.dataset / f"{name}.fits")
+            for name in ("data", "noise_map", "psf")
+        }
+    return identity
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--dataset", type=Path, required=True)
-    parser.add_argument("--pixel-scale", type=float, default=0.05)
+    parser.add_argument(
+        "--pixel-scale", type=float, default=None,
+        help="[arcsec/pixel]; default the PIXSCALE keyword of data.fits (nslab simulate writes it)",
+    )
     parser.add_argument("--instrument", default="hst")
+    parser.add_argument(
+        "--simulated-seed", type=int, default=None,
+        help="the dataset is `nslab simulate INSTRUMENT --seed N`'s (its truth is the simulator's)",
+    )
     parser.add_argument("--models", default="mge,pixelization,delaunay")
+    parser.add_argument("--rectangular-side", type=int, default=39, help="pixelization mesh side")
+    parser.add_argument("--delaunay-pixels", type=int, default=1500, help="Hilbert image-mesh size")
     parser.add_argument("--random", type=int, default=3, help="random prior draws per model")
     parser.add_argument("--seed", type=int, default=20260826)
     parser.add_argument("--out", type=Path, required=True, help="folder for <instrument>_<model>.json")
     args = parser.parse_args()
+    # PyAutoArray caps datasets and mesh shapes under this variable: a capped
+    # reference would describe another model than the one named.
+    if os.environ.get("PYAUTO_SMALL_DATASETS") == "1":
+        parser.error("unset PYAUTO_SMALL_DATASETS: it shrinks the meshes and datasets")
 
+    if args.pixel_scale is None:
+        header = fits.getheader(args.dataset / "data.fits")
+        if "PIXSCALE" not in header:
+            parser.error("data.fits has no PIXSCALE keyword: give --pixel-scale")
+        args.pixel_scale = float(header["PIXSCALE"])
     dataset = load_dataset(args.dataset, args.pixel_scale)
-    truth = al.from_json(file_path=args.dataset / "tracer.json")
+    if args.simulated_seed is not None:
+        truth = simulator_truth()
+    else:
+        truth = al.from_json(file_path=args.dataset / "tracer.json")
+    identity = dataset_identity(args, dataset)
     args.out.mkdir(parents=True, exist_ok=True)
     for model_type in args.models.split(","):
-        model = build_model(model_type)
+        mesh_size = {"pixelization": args.rectangular_side, "delaunay": args.delaunay_pixels}.get(
+            model_type, 0
+        )
+        model = build_model(model_type, mesh_size)
         pixelized = model_type != "mge"
         analysis = al.AnalysisImaging(
             dataset=dataset,
-            adapt_images=adapt_images_for(model_type, dataset, truth),
+            adapt_images=adapt_images_for(model_type, mesh_size, dataset, truth),
             settings=al.Settings(use_border_relocator=pixelized),
             raise_inversion_positions_likelihood_exception=False,
             use_jax=False,
@@ -228,22 +317,20 @@ def main() -> None:
             "schema": "nslab.parity/1",
             "oracle": {
                 "autolens": al.__version__,
+                "autogalaxy": ag.__version__,
+                "autoarray": aa.__version__,
+                "autofit": af.__version__,
                 "numpy": np.__version__,
                 "python": platform.python_version(),
                 "path": "AnalysisImaging(use_jax=False).fit_from",
             },
-            "dataset": {
-                "instrument": args.instrument,
-                "pixel_scale": args.pixel_scale,
-                "mask_radius": MASK_RADIUS,
-                "masked_pixels": int(dataset.mask.pixels_in_mask),
-                "over_sampled_pixels": int(np.sum(np.asarray(dataset.grids.lp.over_sample_size) ** 2)),
-                "blurring_pixels": int(dataset.grids.blurring.shape[0]),
-            },
+            "dataset": identity,
             "model": model_type,
             "parameter_paths": [".".join(path) for path in model.unique_prior_paths],
             "points": records,
         }
+        if pixelized:
+            document["mesh_size"] = mesh_size
         path = args.out / f"{args.instrument}_{model_type}.json"
         path.write_text(json.dumps(document, indent=1, allow_nan=True) + "\n")
         print("wrote", path, flush=True)

@@ -1,12 +1,8 @@
 #pragma once
-// Where the lens tests find shared/'s real HST dataset and the committed
-// PyAutoLens references. The dataset is never copied into the repository:
-// tests that need it skip, saying why, where it is absent.
+// Where the lens tests find shared/'s real HST dataset. It is never copied
+// into the repository: tests that need it skip, saying why, where it is absent.
 #include <cstdlib>
 #include <filesystem>
-#include <fstream>
-
-#include <nlohmann/json.hpp>
 
 namespace nslab::lens_test {
 
@@ -18,11 +14,6 @@ inline std::filesystem::path hst_dataset_folder() {
 
 inline bool hst_dataset_present() {
   return std::filesystem::exists(hst_dataset_folder() / "data.fits");
-}
-
-inline nlohmann::json parity_reference(const std::string& name) {
-  std::ifstream in(std::filesystem::path(NSLAB_SOURCE_DIR) / "tests/data/parity" / name);
-  return nlohmann::json::parse(in);
 }
 
 }  // namespace nslab::lens_test
