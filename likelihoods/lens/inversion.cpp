@@ -6,6 +6,7 @@
 #include <numbers>
 
 #include "core/phase_profile.hpp"
+#include "likelihoods/lens/passive_set_cholesky.hpp"
 
 namespace nslab {
 
@@ -14,134 +15,79 @@ namespace {
 using Matrix = Eigen::MatrixXd;
 using Vector = Eigen::VectorXd;
 
-// Buffers of one FNNLS solve of up to `capacity` unknowns.
-struct FnnlsWorkspace {
-  std::span<double> factor, rhs, z, w;
-  std::span<std::uint32_t> passive_list, added;  // added: the last outer step's additions
-  std::span<std::uint8_t> state;  // 0 active (held at 0), 1 passive, 2 refused
+// State of each index of the matrix in the positive-only solve.
+enum : std::uint8_t { kActive = 0, kPassive = 1, kRefused = 2, kHeld = 3 };
 
-  static FnnlsWorkspace take(ScratchArena& scratch, std::size_t capacity) {
-    return {scratch.take<double>(capacity * capacity), scratch.take<double>(capacity),
-            scratch.take<double>(capacity), scratch.take<double>(capacity),
-            scratch.take<std::uint32_t>(capacity), scratch.take<std::uint32_t>(capacity),
-            scratch.take<std::uint8_t>(capacity)};
-  }
+// Buffers of one positive-only solve over a matrix of `capacity` indices.
+struct FnnlsWorkspace {
+  PassiveSetCholesky factor;
+  std::span<double> z, w, work;
+  std::span<std::uint32_t> added;  // the last outer step's additions
+  std::span<std::uint8_t> state, drop;
+
+  FnnlsWorkspace(const double* a, std::size_t capacity, ScratchArena& scratch)
+      : factor(a, capacity, capacity, scratch), z(scratch.take<double>(capacity)),
+        w(scratch.take<double>(capacity)), work(scratch.take<double>(capacity)),
+        added(scratch.take<std::uint32_t>(capacity)), state(scratch.take<std::uint8_t>(capacity)),
+        drop(scratch.take<std::uint8_t>(capacity)) {}
   static std::size_t bytes(std::size_t capacity) {
-    return aligned_array_bytes<double>(capacity * capacity) + 3 * aligned_array_bytes<double>(capacity) +
-           2 * aligned_array_bytes<std::uint32_t>(capacity) + aligned_array_bytes<std::uint8_t>(capacity);
+    return PassiveSetCholesky::scratch_bytes(capacity) + 3 * aligned_array_bytes<double>(capacity) +
+           aligned_array_bytes<std::uint32_t>(capacity) + 2 * aligned_array_bytes<std::uint8_t>(capacity);
   }
 };
 
-// 2 sum log diag(L) of A = L L^T, factorised in place; false if A is not
-// positive definite.
-bool cholesky_log_det(Eigen::Map<Matrix> a, double& log_det) {
-  Eigen::LLT<Eigen::Ref<Matrix>, Eigen::Lower> llt(a);
-  if (llt.info() != Eigen::Success) return false;
-  log_det = 2.0 * a.diagonal().array().log().sum();
-  return std::isfinite(log_det);
-}
-
-// Bro & de Jong's fast NNLS on the normal equations (A = Z^T Z, b = Z^T x),
-// warm-started like PyAutoArray's fnnls_cholesky from the sign of the
-// unconstrained solution. The minimiser is unique for positive-definite A,
-// so any correct active-set path reaches the same s.
-bool fnnls_solve(Eigen::Map<const Matrix> a, std::span<const double> b, std::span<double> s,
+// Bro & de Jong's fast NNLS on the normal equations (A = Z^T Z, b = Z^T x)
+// over the indices of A not held at zero (state kHeld), warm-started like
+// PyAutoArray's fnnls_cholesky from the sign of the unconstrained solution.
+// On entry ws.factor holds A[list, list] for every solved-for index (in any
+// order), or nothing when that factorisation failed (a cold start). s is
+// indexed like A's rows (0 where held). The minimiser is unique for
+// positive-definite A, so any correct active-set path reaches the same s;
+// the factor follows the passive set by appending rows and rotating out
+// dropped ones (passive_set_cholesky.hpp), never refactorising it whole.
+bool fnnls_solve(const double* a, std::size_t n, std::span<const double> b, std::span<double> s,
                  FnnlsWorkspace& ws, std::size_t* iterations) {
-  const std::size_t k = b.size();
+  std::size_t k = 0;
+  double b_max = 0.0;
+  for (std::size_t i = 0; i < n; ++i)
+    if (ws.state[i] != kHeld) ++k, b_max = std::max(b_max, std::abs(b[i]));
   const double epsilon = 2.2204e-16;
   const double tolerance = epsilon * static_cast<double>(k);  // on s, as PyAutoArray
-  double b_max = 0.0;
-  for (double value : b) b_max = std::max(b_max, std::abs(value));
   const double gradient_tolerance = tolerance * std::max(1.0, b_max);
+  PassiveSetCholesky& factor = ws.factor;
   std::size_t count = 0;
-
-  // ws.factor holds L (lower, leading dimension k) with L L^T = A[list, list]
-  // for the first `factored` entries of the passive list: the Cholesky factor
-  // of a leading block is the leading block of the factor, so entries
-  // appended to the list extend L by a row each (O(np^2)) instead of a new
-  // factorisation (O(np^3)); removing an entry keeps the rows before it.
-  std::size_t factored = 0;
-  using StridedMap = Eigen::Map<Matrix, 0, Eigen::OuterStride<>>;
-  auto factor = [&](std::size_t np) {
-    return StridedMap(ws.factor.data(), static_cast<Eigen::Index>(np), static_cast<Eigen::Index>(np),
-                      Eigen::OuterStride<>(static_cast<Eigen::Index>(k)));
-  };
-  // Row j of L: L[j, :j] = (L[:j, :j]^-1 A[list[:j], list[j]])^T, L[j, j] = sqrt(A_jj - |.|^2).
-  // ws.w is free here (the outer loop recomputes it before reading it).
-  auto extend_factor = [&](std::size_t j) -> bool {
-    StridedMap f = factor(j + 1);
-    const std::uint32_t column = ws.passive_list[j];
-    Eigen::Map<Vector> l(ws.w.data(), static_cast<Eigen::Index>(j));
-    for (std::size_t r = 0; r < j; ++r) l[r] = a(ws.passive_list[r], column);
-    f.topLeftCorner(j, j).triangularView<Eigen::Lower>().solveInPlace(l);
-    const double pivot = a(column, column) - l.squaredNorm();
-    if (!(pivot > 0.0)) return false;  // not positive definite, as a full LLT would find
-    f.row(j).head(j) = l.transpose();
-    f(j, j) = std::sqrt(pivot);
-    return true;
-  };
-  // z[list] = A[list, list]^-1 b[list] for the first `np` entries of the passive list.
-  auto solve_passive = [&](std::size_t np) -> bool {
-    StridedMap f = factor(np);
-    factored = std::min(factored, np);
-    if (3 * (np - factored) >= np) {  // most of L is new: factorise afresh
-      for (std::size_t c = 0; c < np; ++c)
-        for (std::size_t r = c; r < np; ++r) f(r, c) = a(ws.passive_list[r], ws.passive_list[c]);
-      // The factorisation writes over the old rows: none stays valid if it
-      // fails (the caller may take the added block back and go on).
-      factored = 0;
-      Eigen::LLT<Eigen::Ref<Matrix, 0, Eigen::OuterStride<>>, Eigen::Lower> llt(f);
-      if (llt.info() != Eigen::Success) return false;
-      factored = np;
-    }
-    for (; factored < np; ++factored)
-      if (!extend_factor(factored)) return false;
-    Eigen::Map<Vector> rhs(ws.rhs.data(), static_cast<Eigen::Index>(np));
-    for (std::size_t r = 0; r < np; ++r) rhs[r] = b[ws.passive_list[r]];
-    f.triangularView<Eigen::Lower>().solveInPlace(rhs);
-    f.triangularView<Eigen::Lower>().adjoint().solveInPlace(rhs);
-    for (std::size_t r = 0; r < np; ++r) ws.z[ws.passive_list[r]] = rhs[r];
+  auto solve = [&] {
+    factor.solve(b, ws.z, ws.work);
     ++count;
-    return true;
   };
-  // Drops passive entries whose flag says so, keeping the list's order; the
-  // factor stays valid up to the first entry dropped.
-  auto compact = [&](std::size_t np) {
-    std::size_t kept = 0;
-    for (std::size_t r = 0; r < np; ++r) {
-      if (ws.state[ws.passive_list[r]] == 1) ws.passive_list[kept++] = ws.passive_list[r];
-      else factored = std::min(factored, r);
+  // Drops the passive entries whose value fails `keep`, marking them active.
+  auto drop_where = [&](auto&& keep) -> bool {
+    bool any = false;
+    const auto list = factor.list();
+    for (std::size_t r = 0; r < list.size(); ++r) {
+      ws.drop[r] = keep(list[r]) ? 0 : 1;
+      if (ws.drop[r] != 0) ws.state[list[r]] = kActive, any = true;
     }
-    return kept;
+    return !any || factor.remove(ws.drop.first(list.size()));
   };
 
   std::fill(s.begin(), s.end(), 0.0);
-  std::fill(ws.state.begin(), ws.state.begin() + k, std::uint8_t{0});
-  std::size_t np = k;
-  for (std::size_t i = 0; i < k; ++i) ws.passive_list[i] = static_cast<std::uint32_t>(i);
-  if (k > 0 && solve_passive(k)) {
-    np = 0;
-    for (std::size_t i = 0; i < k; ++i) {
-      if (ws.z[i] > 0.0) ws.passive_list[np++] = static_cast<std::uint32_t>(i), ws.state[i] = 1;
-      else factored = std::min(factored, i);  // the list was 0..k-1 up to here
-    }
+  if (factor.size() > 0) {
+    solve();
+    for (std::uint32_t i : factor.list()) ws.state[i] = kPassive;
+    if (!drop_where([&](std::uint32_t i) { return ws.z[i] > 0.0; })) return false;
     // Repair the warm start: drop every non-positive entry and re-solve.
-    while (np > 0) {
-      if (!solve_passive(np)) return false;
+    while (factor.size() > 0) {
+      solve();
       bool dropped = false;
-      for (std::size_t r = 0; r < np; ++r)
-        if (ws.z[ws.passive_list[r]] <= tolerance) ws.state[ws.passive_list[r]] = 0, dropped = true;
+      for (std::uint32_t i : factor.list()) dropped = dropped || ws.z[i] <= tolerance;
       if (!dropped) break;
-      np = compact(np);
+      if (!drop_where([&](std::uint32_t i) { return ws.z[i] > tolerance; })) return false;
     }
-    for (std::size_t r = 0; r < np; ++r) s[ws.passive_list[r]] = ws.z[ws.passive_list[r]];
-  } else {
-    np = 0;
+    for (std::uint32_t i : factor.list()) s[i] = ws.z[i];
   }
 
-  Eigen::Map<Vector> x(s.data(), static_cast<Eigen::Index>(k));
-  Eigen::Map<Vector> w(ws.w.data(), static_cast<Eigen::Index>(k));
-  Eigen::Map<const Vector> bv(b.data(), static_cast<Eigen::Index>(k));
+  Eigen::Map<const Vector> x(s.data(), static_cast<Eigen::Index>(n));
   // Each outer step adds up to `take` of the indices whose gradient is
   // positive, the largest first, not only the largest (Bro & de Jong): the
   // warm start's repair can drop hundreds that come back one solve each
@@ -156,65 +102,56 @@ bool fnnls_solve(Eigen::Map<const Matrix> a, std::span<const double> b, std::spa
   const std::size_t max_outer = 30 * k + 10;
   for (std::size_t outer = 0; outer < max_outer; ++outer) {
     // The gradient b - A x is only read at the active indices: there it is
-    // b_i - A[:, i] . x (A symmetric), a contiguous column each, instead of
-    // the whole product (rectangular hst: ~400 of 1,389 rows are active).
+    // b_i - A[:, i] . x (A symmetric), a contiguous column each.
     std::size_t candidates = 0;
-    for (std::size_t i = 0; i < k; ++i) {
-      if (ws.state[i] != 0) continue;
-      w[i] = bv[i] - a.col(static_cast<Eigen::Index>(i)).dot(x);
-      if (w[i] > gradient_tolerance) ws.added[candidates++] = static_cast<std::uint32_t>(i);
+    for (std::size_t i = 0; i < n; ++i) {
+      if (ws.state[i] != kActive) continue;
+      ws.w[i] = b[i] - Eigen::Map<const Vector>(a + i * n, static_cast<Eigen::Index>(n)).dot(x);
+      if (ws.w[i] > gradient_tolerance) ws.added[candidates++] = static_cast<std::uint32_t>(i);
     }
     if (candidates == 0) break;
     const std::size_t added = std::min(take, candidates);
     auto larger_gradient = [&](std::uint32_t i, std::uint32_t j) {
-      return w[i] > w[j] || (w[i] == w[j] && i < j);
+      return ws.w[i] > ws.w[j] || (ws.w[i] == ws.w[j] && i < j);
     };
     std::nth_element(ws.added.begin(), ws.added.begin() + (added - 1), ws.added.begin() + candidates,
                      larger_gradient);
-    const std::size_t best = ws.added[0], first_added = np;
-    for (std::size_t r = 0; r < added; ++r)
-      ws.state[ws.added[r]] = 1, ws.passive_list[np++] = ws.added[r];
+    const std::size_t best = ws.added[0];
     const bool single = added == 1;
     bool reverted = false;
-    for (std::size_t inner = 0;; ++inner) {
-      if (!solve_passive(np)) {
-        // Many columns at once can make the passive block numerically
-        // singular where one at a time would not: undo them, add one.
-        if (single || inner > 0) return false;
-        for (std::size_t r = first_added; r < np; ++r) ws.state[ws.passive_list[r]] = 0;
-        np = first_added;
-        factored = std::min(factored, np);
-        reverted = true;
-        break;
-      }
-      double alpha = 2.0;
-      for (std::size_t r = 0; r < np; ++r) {
-        const std::uint32_t i = ws.passive_list[r];
-        if (ws.z[i] <= tolerance) alpha = std::min(alpha, x[i] / (x[i] - ws.z[i]));
-      }
-      if (alpha > 1.0) {  // z is feasible: accept it
-        for (std::size_t r = 0; r < np; ++r) x[ws.passive_list[r]] = ws.z[ws.passive_list[r]];
-        break;
-      }
-      for (std::size_t r = 0; r < np; ++r) {
-        const std::uint32_t i = ws.passive_list[r];
-        x[i] += alpha * (ws.z[i] - x[i]);
-        if (x[i] <= tolerance) {
-          x[i] = 0.0;
-          ws.state[i] = 0;
+    // Many columns at once can make the passive block numerically
+    // singular where one at a time would not: then none is added.
+    if (!factor.append(ws.added.first(added))) {
+      if (single) return false;
+      reverted = true;
+    } else {
+      for (std::size_t r = 0; r < added; ++r) ws.state[ws.added[r]] = kPassive;
+      for (std::size_t inner = 0;; ++inner) {
+        solve();
+        double alpha = 2.0;
+        for (std::uint32_t i : factor.list())
+          if (ws.z[i] <= tolerance) alpha = std::min(alpha, s[i] / (s[i] - ws.z[i]));
+        if (alpha > 1.0) {  // z is feasible: accept it
+          for (std::uint32_t i : factor.list()) s[i] = ws.z[i];
+          break;
         }
-      }
-      // A lone entry just added whose step length is zero is a round-off
-      // gradient: refuse it for good, or the loop would re-add it forever.
-      if (single && alpha == 0.0 && ws.state[best] == 0) ws.state[best] = 2;
-      np = compact(np);
-      if (inner > 3 * k + 10 || np == 0) {
-        for (std::size_t r = 0; r < np; ++r) x[ws.passive_list[r]] = std::max(0.0, x[ws.passive_list[r]]);
-        break;
+        for (std::uint32_t i : factor.list()) {
+          s[i] += alpha * (ws.z[i] - s[i]);
+          if (s[i] <= tolerance) s[i] = 0.0;
+        }
+        // A lone entry just added whose step length is zero is a round-off
+        // gradient: refuse it for good, or the loop would re-add it forever.
+        const bool refuse = single && alpha == 0.0 && s[best] == 0.0;
+        if (!drop_where([&](std::uint32_t i) { return s[i] > 0.0; })) return false;
+        if (refuse) ws.state[best] = kRefused;
+        if (inner > 3 * k + 10 || factor.size() == 0) {
+          for (std::uint32_t i : factor.list()) s[i] = std::max(0.0, s[i]);
+          break;
+        }
       }
     }
     bool kept = false;
-    for (std::size_t r = 0; r < added && !kept; ++r) kept = ws.state[ws.added[r]] == 1;
+    for (std::size_t r = 0; r < added && !kept; ++r) kept = ws.state[ws.added[r]] == kPassive;
     take = (kept || single) && !reverted ? 2 * added : std::max<std::size_t>(1, added / 4);
   }
   if (iterations != nullptr) *iterations = count;
@@ -228,17 +165,70 @@ std::size_t fnnls_scratch_bytes(std::size_t k) { return FnnlsWorkspace::bytes(k)
 bool fnnls(std::span<const double> a, std::span<const double> b, std::span<double> s,
            ScratchArena& scratch, std::size_t* iterations) {
   const std::size_t k = b.size();
-  FnnlsWorkspace ws = FnnlsWorkspace::take(scratch, k);
-  return fnnls_solve(Eigen::Map<const Matrix>(a.data(), k, k), b, s, ws, iterations);
+  FnnlsWorkspace ws(a.data(), k, scratch);
+  std::fill(ws.state.begin(), ws.state.end(), kActive);
+  for (std::size_t i = 0; i < k; ++i) ws.added[i] = static_cast<std::uint32_t>(i);
+  if (!ws.factor.append(ws.added.first(k))) ws.factor.truncate(0);  // cold start
+  return fnnls_solve(a.data(), k, b, s, ws, iterations);
 }
 
 std::size_t inversion_scratch_bytes(const LinearParameterLayout& layout) {
-  const std::size_t n = layout.parameters;
-  return aligned_array_bytes<double>(n * n)      // the kept system, then the block copies
-         + 2 * aligned_array_bytes<double>(n)    // kept right-hand side and solution
-         + aligned_array_bytes<std::uint32_t>(n) // kept indices
-         + FnnlsWorkspace::bytes(n);
+  return FnnlsWorkspace::bytes(layout.parameters);
 }
+
+namespace {
+
+// The common part of both solve_inversion overloads: adds 1e-3 and H to F,
+// factorises the regularized block (its log-determinant) and goes on from
+// that factor to the positive-only solve. `add_regularization(c)` adds H to
+// the block of the column-major n x n matrix c.
+template <class AddRegularization>
+InversionSolution solve_with_block_factor(const LinearParameterLayout& layout,
+                                          std::span<double> curvature,
+                                          std::span<const double> data_vector,
+                                          AddRegularization&& add_regularization,
+                                          std::span<double> reconstruction, FnnlsWorkspace& ws) {
+  const std::size_t n = layout.parameters, begin = layout.regularized_begin,
+                    m = layout.regularized_count;
+  InversionSolution solution;
+  Eigen::Map<Matrix> c(curvature.data(), n, n);
+  for (std::size_t i = 0; i < n; ++i)
+    if (i < begin || i >= begin + m) c(i, i) += kUnregularizedCurvatureDiagonal;
+  if (m > 0) add_regularization(c);
+
+  std::fill(ws.state.begin(), ws.state.end(), kActive);
+  for (std::uint32_t i : layout.excluded) ws.state[i] = kHeld;
+  // The factor's list: the block's solved-for indices, the block's held ones
+  // (for its log-determinant only: then cut off), the unregularized ones.
+  std::size_t count = 0;
+  auto list_where = [&](std::size_t from, std::size_t to, bool held) {
+    for (std::size_t i = from; i < to; ++i)
+      if ((ws.state[i] == kHeld) == held) ws.added[count++] = static_cast<std::uint32_t>(i);
+  };
+  if (m > 0) {
+    PhaseTimer log_det_timer(Phase::kLogDet);
+    list_where(begin, begin + m, false);
+    const std::size_t solved_in_block = count;
+    list_where(begin, begin + m, true);
+    // ln det (F + H) of the mapper's sub-block (lensing.md), not a Schur
+    // complement; its factor's leading rows are the solve's first factor.
+    if (!ws.factor.append(ws.added.first(m))) return solution;
+    solution.log_det_curvature_reg = ws.factor.log_det(m);
+    if (!std::isfinite(solution.log_det_curvature_reg)) return solution;
+    ws.factor.truncate(solved_in_block);
+    count = 0;
+  }
+  PhaseTimer nnls_timer(Phase::kNnls);
+  list_where(0, begin, false);
+  list_where(begin + m, n, false);
+  if (!ws.factor.append(ws.added.first(count))) ws.factor.truncate(0);  // cold start
+  if (!fnnls_solve(curvature.data(), n, data_vector, reconstruction, ws, &solution.solver_iterations))
+    return solution;
+  solution.solved = true;
+  return solution;
+}
+
+}  // namespace
 
 InversionSolution solve_inversion(const LinearParameterLayout& layout, std::span<double> curvature,
                                   std::span<const double> data_vector,
@@ -246,52 +236,21 @@ InversionSolution solve_inversion(const LinearParameterLayout& layout, std::span
                                   std::span<double> reconstruction, ScratchArena& scratch) {
   const std::size_t n = layout.parameters, begin = layout.regularized_begin,
                     m = layout.regularized_count;
-  InversionSolution solution;
-  PhaseTimer nnls_timer(Phase::kNnls);
-  Eigen::Map<Matrix> c(curvature.data(), n, n);
-  for (std::size_t i = 0; i < n; ++i)
-    if (i < begin || i >= begin + m) c(i, i) += kUnregularizedCurvatureDiagonal;
-  if (m > 0) c.block(begin, begin, m, m) += Eigen::Map<const Matrix>(regularization.data(), m, m);
-
-  auto system = scratch.take<double>(n * n);
-  auto rhs = scratch.take<double>(n);
-  auto kept_solution = scratch.take<double>(n);
-  auto kept = scratch.take<std::uint32_t>(n);
-  FnnlsWorkspace ws = FnnlsWorkspace::take(scratch, n);
-
-  std::size_t k = 0, next_excluded = 0;
-  for (std::size_t i = 0; i < n; ++i) {
-    if (next_excluded < layout.excluded.size() && layout.excluded[next_excluded] == i) {
-      ++next_excluded;
-      continue;
-    }
-    kept[k++] = static_cast<std::uint32_t>(i);
-  }
-  Eigen::Map<Matrix> a(system.data(), k, k);
-  for (std::size_t col = 0; col < k; ++col) {
-    rhs[col] = data_vector[kept[col]];
-    for (std::size_t row = 0; row < k; ++row) a(row, col) = c(kept[row], kept[col]);
-  }
-  if (!fnnls_solve(Eigen::Map<const Matrix>(system.data(), k, k), rhs.first(k),
-                   kept_solution.first(k), ws, &solution.solver_iterations))
-    return solution;
-  std::fill(reconstruction.begin(), reconstruction.end(), 0.0);
-  for (std::size_t i = 0; i < k; ++i) reconstruction[kept[i]] = kept_solution[i];
-  nnls_timer.stop();
-
+  FnnlsWorkspace ws(curvature.data(), n, scratch);
+  Eigen::Map<const Matrix> h(regularization.data(), m, m);
+  InversionSolution solution = solve_with_block_factor(
+      layout, curvature, data_vector,
+      [&](Eigen::Map<Matrix>& c) { c.block(begin, begin, m, m) += h; }, reconstruction, ws);
+  if (!solution.solved || m == 0) return solution;
   PhaseTimer log_det_timer(Phase::kLogDet);
-  if (m > 0) {
-    // The mapper's sub-block of s, F + H and H (lensing.md), not a Schur complement.
-    Eigen::Map<const Matrix> h(regularization.data(), m, m);
-    Eigen::Map<const Vector> block_solution(reconstruction.data() + begin, m);
-    solution.regularization_term = block_solution.dot(h * block_solution);
-    Eigen::Map<Matrix> block(system.data(), m, m);
-    block = c.block(begin, begin, m, m);
-    if (!cholesky_log_det(block, solution.log_det_curvature_reg)) return solution;
-    block = h;
-    if (!cholesky_log_det(block, solution.log_det_regularization)) return solution;
-  }
-  solution.solved = true;
+  Eigen::Map<const Vector> block_solution(reconstruction.data() + begin, m);
+  solution.regularization_term = block_solution.dot(h * block_solution);
+  // ln det H by a dense Cholesky factorisation in the solve's factor storage.
+  ws.factor.reset(regularization.data(), m);
+  for (std::size_t i = 0; i < m; ++i) ws.added[i] = static_cast<std::uint32_t>(i);
+  solution.solved = ws.factor.append(ws.added.first(m));
+  if (solution.solved) solution.log_det_regularization = ws.factor.log_det(m);
+  solution.solved = solution.solved && std::isfinite(solution.log_det_regularization);
   return solution;
 }
 
