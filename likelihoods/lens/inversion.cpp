@@ -7,6 +7,7 @@
 
 #include "core/phase_profile.hpp"
 #include "likelihoods/lens/passive_set_cholesky.hpp"
+#include "likelihoods/lens/pixelization/sparse_regularization.hpp"
 
 namespace nslab {
 
@@ -251,6 +252,24 @@ InversionSolution solve_inversion(const LinearParameterLayout& layout, std::span
   solution.solved = ws.factor.append(ws.added.first(m));
   if (solution.solved) solution.log_det_regularization = ws.factor.log_det(m);
   solution.solved = solution.solved && std::isfinite(solution.log_det_regularization);
+  return solution;
+}
+
+InversionSolution solve_regularized_inversion(const LinearParameterLayout& layout,
+                                              std::span<double> curvature,
+                                              std::span<const double> data_vector,
+                                              const SparseRegularization& regularization,
+                                              std::span<double> reconstruction, ScratchArena& scratch) {
+  const std::size_t n = layout.parameters, begin = layout.regularized_begin;
+  FnnlsWorkspace ws(curvature.data(), n, scratch);
+  InversionSolution solution = solve_with_block_factor(
+      layout, curvature, data_vector,
+      [&](Eigen::Map<Matrix>& c) { regularization.add_to(c.data() + begin + begin * n, n); },
+      reconstruction, ws);
+  if (!solution.solved || layout.regularized_count == 0) return solution;
+  solution.regularization_term = regularization.quadratic_form(reconstruction.subspan(begin, layout.regularized_count));
+  solution.log_det_regularization = regularization.log_det;
+  solution.solved = regularization.positive_definite;
   return solution;
 }
 

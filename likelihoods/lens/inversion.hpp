@@ -60,6 +60,15 @@ InversionSolution solve_inversion(const LinearParameterLayout& layout, std::span
                                   std::span<const double> regularization,
                                   std::span<double> reconstruction, ScratchArena& scratch);
 
+// solve_inversion with H sparse and ln det H known (a pixelized source's,
+// pixelization/sparse_regularization.hpp): no dense copy of H is formed.
+struct SparseRegularization;
+InversionSolution solve_regularized_inversion(const LinearParameterLayout& layout,
+                                              std::span<double> curvature,
+                                              std::span<const double> data_vector,
+                                              const SparseRegularization& regularization,
+                                              std::span<double> reconstruction, ScratchArena& scratch);
+
 // Non-negative least squares on the normal equations: minimises
 // s^T A s / 2 - b^T s over s >= 0 for a symmetric positive-definite A (k x k,
 // column-major). Exposed for tests. Returns false if a factorisation failed.

@@ -1,16 +1,17 @@
 #include "likelihoods/lens/mesh/constant_split.hpp"
 
 #include <cmath>
+#include <vector>
 
 namespace nslab {
 
-void constant_split_regularization(const DelaunayTriangulation& triangulation, double coefficient,
-                                   double areas_factor, std::span<double> dual_area,
-                                   Eigen::Ref<Eigen::MatrixXd> h) {
+SparseRegularization constant_split_regularization(const DelaunayTriangulation& triangulation,
+                                                   double coefficient, double areas_factor,
+                                                   std::span<double> dual_area,
+                                                   SparseRegularizationAssembly& assembly) {
   const int n = static_cast<int>(triangulation.vertex_count());
   const double c2 = coefficient * coefficient;
   triangulation.dual_areas(dual_area);
-  h.setZero();
   int hint = 0;
   for (int i = 0; i < n; ++i) {
     const double yi = triangulation.vertex_y(i), xi = triangulation.vertex_x(i);
@@ -42,11 +43,27 @@ void constant_split_regularization(const DelaunayTriangulation& triangulation, d
         value[count] = 1.0;
         ++count;
       }
+      // c^2 g g^T: each pair once (the assembly mirrors off-diagonal ones).
       for (int a = 0; a < count; ++a)
-        for (int b = 0; b < count; ++b) h(index[a], index[b]) += c2 * value[a] * value[b];
+        for (int b = a; b < count; ++b)
+          assembly.add(static_cast<std::uint32_t>(index[a]), static_cast<std::uint32_t>(index[b]),
+                       c2 * value[a] * value[b]);
     }
   }
-  h.diagonal().array() += 1e-8;
+  SparseRegularization h = assembly.finish(kRegularizationRidge);
+  set_log_det_by_sparse_cholesky(h);
+  return h;
+}
+
+void constant_split_regularization(const DelaunayTriangulation& triangulation, double coefficient,
+                                   double areas_factor, std::span<double> dual_area,
+                                   Eigen::Ref<Eigen::MatrixXd> h) {
+  const std::size_t n = triangulation.vertex_count();
+  std::vector<std::byte> memory(
+      SparseRegularizationAssembly::scratch_bytes(n, constant_split_contributions(n)));
+  ScratchArena scratch(memory.data(), memory.size());
+  SparseRegularizationAssembly assembly(n, constant_split_contributions(n), scratch);
+  constant_split_regularization(triangulation, coefficient, areas_factor, dual_area, assembly).to_dense(h);
 }
 
 }  // namespace nslab

@@ -12,11 +12,23 @@
 #include <Eigen/Dense>
 
 #include "likelihoods/lens/mesh/delaunay.hpp"
+#include "likelihoods/lens/pixelization/sparse_regularization.hpp"
 
 namespace nslab {
 
-// Writes H into a vertex_count() x vertex_count() matrix. `dual_area` is
-// n values of scratch.
+// How many contributions constant_split_regularization adds to its assembly
+// for n vertices: four cross points, each up to four entries of g, so ten
+// entries of g g^T's lower triangle.
+inline constexpr std::size_t constant_split_contributions(std::size_t vertices) { return 40 * vertices; }
+
+// H (sparse, its arrays in the assembly's arena) and ln det H by a sparse
+// Cholesky factorisation. `dual_area` is vertex_count() values of scratch.
+SparseRegularization constant_split_regularization(const DelaunayTriangulation& triangulation,
+                                                   double coefficient, double areas_factor,
+                                                   std::span<double> dual_area,
+                                                   SparseRegularizationAssembly& assembly);
+
+// The same H as a dense vertex_count() x vertex_count() matrix.
 void constant_split_regularization(const DelaunayTriangulation& triangulation, double coefficient,
                                    double areas_factor, std::span<double> dual_area,
                                    Eigen::Ref<Eigen::MatrixXd> h);

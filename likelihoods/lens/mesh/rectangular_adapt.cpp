@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <numbers>
 #include <stdexcept>
 
 namespace nslab {
@@ -12,6 +13,20 @@ RectangularAdaptImageMesh::RectangularAdaptImageMesh(int side, double weight_pow
                                                      double weight_floor)
     : side_(side), weight_power_(weight_power), weight_floor_(weight_floor) {
   if (side < 3) throw std::invalid_argument("rectangular mesh side must be at least 3");
+  for (int p = 0; p < static_cast<int>(pixels()); ++p) {
+    int nb[4];
+    neighbors(p, nb);
+    laplacian_column_begin_.push_back(static_cast<std::uint32_t>(laplacian_row_.size()));
+    laplacian_row_.push_back(static_cast<std::uint32_t>(p));
+    laplacian_value_.push_back(static_cast<double>(std::count_if(nb, nb + 4, [](int q) { return q >= 0; })));
+    for (int q : {nb[2], nb[3]})  // right and down: the neighbours after p
+      if (q >= 0) laplacian_row_.push_back(static_cast<std::uint32_t>(q)), laplacian_value_.push_back(-1.0);
+  }
+  laplacian_column_begin_.push_back(static_cast<std::uint32_t>(laplacian_row_.size()));
+  for (int j = 0; j < side_; ++j) {
+    const double half_angle = std::numbers::pi * j / (2.0 * side_);
+    path_eigenvalues_.push_back(4.0 * std::sin(half_angle) * std::sin(half_angle));
+  }
 }
 
 void RectangularAdaptImageMesh::mesh_weight_map(std::span<const double> adapt_image,
@@ -122,21 +137,25 @@ void RectangularAdaptImageMesh::neighbors(int pixel, int out[4]) const {
   out[3] = row < side_ - 1 ? pixel + side_ : -1;
 }
 
+SparseRegularization RectangularAdaptImageMesh::constant_regularization(double coefficient,
+                                                                      std::span<double> values) const {
+  const double c2 = coefficient * coefficient;
+  for (std::size_t e = 0; e < laplacian_value_.size(); ++e) values[e] = c2 * laplacian_value_[e];
+  for (std::size_t p = 0; p < pixels(); ++p) values[laplacian_column_begin_[p]] += kRegularizationRidge;
+  SparseRegularization h;
+  h.column_begin = laplacian_column_begin_;
+  h.row = laplacian_row_;
+  h.value = values.first(laplacian_value_.size());
+  for (double mu : path_eigenvalues_)
+    for (double nu : path_eigenvalues_) h.log_det += std::log(c2 * (mu + nu) + kRegularizationRidge);
+  h.positive_definite = std::isfinite(h.log_det);
+  return h;
+}
+
 void RectangularAdaptImageMesh::constant_regularization(double coefficient,
                                                         Eigen::Ref<Eigen::MatrixXd> h) const {
-  const double c2 = coefficient * coefficient;
-  h.setZero();
-  for (int p = 0; p < static_cast<int>(pixels()); ++p) {
-    int nb[4];
-    neighbors(p, nb);
-    int degree = 0;
-    for (int k = 0; k < 4; ++k) {
-      if (nb[k] < 0) continue;
-      ++degree;
-      h(p, nb[k]) -= c2;
-    }
-    h(p, p) = 1e-8 + c2 * degree;
-  }
+  std::vector<double> values(constant_regularization_entries());
+  constant_regularization(coefficient, values).to_dense(h);
 }
 
 }  // namespace nslab

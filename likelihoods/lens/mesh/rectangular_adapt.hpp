@@ -23,12 +23,14 @@
 // the linear solve by the inversion (its values are zero) but stays in H and
 // in the log-determinants, as in PyAutoArray.
 #include <cstddef>
+#include <cstdint>
 #include <span>
 #include <vector>
 
 #include <Eigen/Dense>
 
 #include "core/workspace.hpp"
+#include "likelihoods/lens/pixelization/sparse_regularization.hpp"
 
 namespace nslab {
 
@@ -61,7 +63,14 @@ class RectangularAdaptImageMesh {
   std::vector<int> edge_pixels() const;
   // Up to four neighbours (up, left, right, down), -1 where there is none.
   void neighbors(int pixel, int out[4]) const;
-  // H = c^2 L + 1e-8 I, written into a pixels() x pixels() matrix.
+  // H = c^2 L + 1e-8 I, sparse, its values written into `values`
+  // (constant_regularization_entries() of them), with ln det H in closed
+  // form: L is the Laplacian of the side x side grid graph, the Cartesian
+  // product of two paths, so its eigenvalues are mu_j + mu_k with
+  // mu_j = 4 sin^2(pi j / (2 side)), j, k = 0 .. side - 1.
+  SparseRegularization constant_regularization(double coefficient, std::span<double> values) const;
+  std::size_t constant_regularization_entries() const { return laplacian_row_.size(); }
+  // The same H as a dense pixels() x pixels() matrix.
   void constant_regularization(double coefficient, Eigen::Ref<Eigen::MatrixXd> h) const;
 
  private:
@@ -72,6 +81,9 @@ class RectangularAdaptImageMesh {
 
   int side_;
   double weight_power_, weight_floor_;
+  // L's lower triangle by columns, and the path Laplacian's eigenvalues.
+  std::vector<std::uint32_t> laplacian_column_begin_, laplacian_row_;
+  std::vector<double> laplacian_value_, path_eigenvalues_;
 };
 
 }  // namespace nslab

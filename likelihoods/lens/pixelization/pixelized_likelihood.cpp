@@ -73,7 +73,6 @@ std::size_t PixelizedLikelihood<Real>::bytes_per_replica() const {
                       + imaging_->psf->canvas_convolve_scratch_bytes<double>()  // ... on the canvas
                       + 2 * aligned_array_bytes<double>(n)           // traced grid (y, x)
                       + aligned_array_bytes<PixelMapping>(n)         // mapping rows
-                      + aligned_array_bytes<double>(s * s)           // H
                       + source_->scratch_bytes(n)                    // the mesh
                       + aligned_array_bytes<double>(t * t)           // F
                       + 2 * aligned_array_bytes<double>(t)           // D, s
@@ -85,8 +84,9 @@ std::size_t PixelizedLikelihood<Real>::bytes_per_replica() const {
   } else {
     bytes += 2 * aligned_array_bytes<double>(n * kLight)  // B_light / sigma^2, then P^T of it
              + psf_.transpose_scratch_bytes()
-             + WTildeOperator::curvature_scratch_bytes(s)
-             + 2 * aligned_array_bytes<double>(n);        // M s, then P M s
+             + w_tilde_->curvature_scratch_bytes(s)
+             + 2 * aligned_array_bytes<double>(n)         // M s, then P M s
+             + imaging_->psf->canvas_convolve_scratch_bytes<double>();  // ... on the canvas
   }
   return bytes;
 }
@@ -96,8 +96,7 @@ PixelizedFit PixelizedLikelihood<Real>::fit(std::span<const double> theta,
                                             ScratchArena& scratch) const {
   const FlushDenormalsScope flush;
   const MaskedImaging& im = *imaging_;
-  const std::size_t n = im.masked_pixels(), b = im.blurring_pixels();
-  const std::size_t s = source_->source_pixels(), t = layout_.parameters;
+  const std::size_t n = im.masked_pixels(), b = im.blurring_pixels(), t = layout_.parameters;
   const LensGalaxy lens = lens_galaxy_from(theta, sigmas_);
   const double coefficient = theta[kLensParameterCount];
   PixelizedFit result;
@@ -137,7 +136,7 @@ PixelizedFit PixelizedLikelihood<Real>::fit(std::span<const double> theta,
   trace_timer.stop();
 
   auto rows = scratch.take<PixelMapping>(n);
-  auto regularization = scratch.take<double>(s * s);
+  SparseRegularization regularization;
   if (!source_->map(lens.mass, border, traced_y, traced_x, coefficient, rows, regularization,
                     scratch))
     return result;
@@ -161,7 +160,7 @@ template <class Real>
 void PixelizedLikelihood<Real>::dense_equations(
     std::span<const double> blurred_light, std::span<const PixelMapping> rows,
     std::span<double> curvature, std::span<double> data_vector, std::span<double> reconstruction,
-    std::span<const double> regularization, InversionSolution& solution, double& chi_squared,
+    const SparseRegularization& regularization, InversionSolution& solution, double& chi_squared,
     ScratchArena& scratch) const {
   const MaskedImaging& im = *imaging_;
   const std::size_t n = im.masked_pixels(), s = source_->source_pixels(), t = layout_.parameters;
@@ -181,7 +180,8 @@ void PixelizedLikelihood<Real>::dense_equations(
   dense_normal_equations<Real>(columns, t, im.data.span(), im.noise_map.span(), curvature,
                                data_vector, scratch);
   curvature_timer.stop();
-  solution = solve_inversion(layout_, curvature, data_vector, regularization, reconstruction, scratch);
+  solution = solve_regularized_inversion(layout_, curvature, data_vector, regularization, reconstruction,
+                                         scratch);
   PhaseTimer chi_squared_timer(Phase::kChiSquared);
   if (solution.solved)
     chi_squared = dense_chi_squared<Real>(columns, t, im.data.span(), im.noise_map.span(),
@@ -192,7 +192,7 @@ template <class Real>
 void PixelizedLikelihood<Real>::sparse_equations(
     std::span<const double> blurred_light, std::span<const PixelMapping> rows,
     std::span<double> curvature, std::span<double> data_vector, std::span<double> reconstruction,
-    std::span<const double> regularization, InversionSolution& solution, double& chi_squared,
+    const SparseRegularization& regularization, InversionSolution& solution, double& chi_squared,
     ScratchArena& scratch) const {
   const MaskedImaging& im = *imaging_;
   const std::size_t n = im.masked_pixels(), s = source_->source_pixels(), t = layout_.parameters;
@@ -202,7 +202,10 @@ void PixelizedLikelihood<Real>::sparse_equations(
   // Light block and its data vector: B_g^T N^-1 B_h and B_g^T N^-1 d.
   auto weighted_light = scratch.take<double>(n * kLight);  // B / sigma^2
   PhaseTimer light_block_timer(Phase::kCurvature);
-  std::fill(f, f + t * t, 0.0);
+  // Zero F's light columns and light rows; the source block is written whole
+  // by the w-tilde product below.
+  std::fill(f, f + kLight * t, 0.0);
+  for (std::size_t c = kLight; c < t; ++c) std::fill(f + c * t, f + c * t + kLight, 0.0);
   std::fill(data_vector.begin(), data_vector.end(), 0.0);
   for (std::size_t i = 0; i < n; ++i) {
     const double inverse_variance = 1.0 / (noise[i] * noise[i]);
@@ -239,14 +242,17 @@ void PixelizedLikelihood<Real>::sparse_equations(
   mapping_transpose_times(rows, w_tilde_->weighted_data(), data_vector.subspan(kLight, s));
   data_vector_timer.stop();
 
-  solution = solve_inversion(layout_, curvature, data_vector, regularization, reconstruction, scratch);
+  solution = solve_regularized_inversion(layout_, curvature, data_vector, regularization, reconstruction,
+                                         scratch);
   if (!solution.solved) return;
   // Model: B_light s_light + P (M s_source).
   auto mapped = scratch.take<double>(n);
   auto blurred = scratch.take<double>(n);
   PhaseTimer chi_squared_timer(Phase::kChiSquared);
   mapping_times(rows, reconstruction.subspan(kLight, s), mapped);
-  psf_.apply(mapped.data(), blurred.data());
+  // P on the masked pixels alone, by the canvas convolver (two 1-D passes
+  // for a separable PSF): the same operator as psf_.apply, a tenth of the taps.
+  im.psf->convolve(mapped.data(), 1, false, blurred.data(), scratch);
   chi_squared = 0.0;
   for (std::size_t i = 0; i < n; ++i) {
     double model = blurred[i];

@@ -77,12 +77,12 @@ class PixelizedLikelihood final : public PointwiseLikelihood {
   }
   void dense_equations(std::span<const double> blurred_light, std::span<const PixelMapping> rows,
                        std::span<double> curvature, std::span<double> data_vector,
-                       std::span<double> reconstruction, std::span<const double> regularization,
+                       std::span<double> reconstruction, const SparseRegularization& regularization,
                        InversionSolution& solution, double& chi_squared,
                        ScratchArena& scratch) const;
   void sparse_equations(std::span<const double> blurred_light, std::span<const PixelMapping> rows,
                         std::span<double> curvature, std::span<double> data_vector,
-                        std::span<double> reconstruction, std::span<const double> regularization,
+                        std::span<double> reconstruction, const SparseRegularization& regularization,
                         InversionSolution& solution, double& chi_squared,
                         ScratchArena& scratch) const;
 

@@ -1,6 +1,5 @@
 #include "likelihoods/lens/pixelization/pixelized_source.hpp"
 
-#include <Eigen/Dense>
 #include <cmath>
 #include <stdexcept>
 
@@ -28,12 +27,13 @@ std::vector<std::uint32_t> RectangularSource::zeroed_pixels() const {
 
 std::size_t RectangularSource::scratch_bytes(std::size_t image_pixels) const {
   return RectangularAdaptImageMesh::scratch_bytes(image_pixels) +
-         aligned_array_bytes<RectangularWeights>(image_pixels);
+         aligned_array_bytes<RectangularWeights>(image_pixels) +
+         aligned_array_bytes<double>(mesh_.constant_regularization_entries());  // H's values
 }
 
 bool RectangularSource::map(const LensMass&, const BorderEllipse&, std::span<const double> y,
                             std::span<const double> x, double coefficient,
-                            std::span<PixelMapping> rows, std::span<double> regularization,
+                            std::span<PixelMapping> rows, SparseRegularization& regularization,
                             ScratchArena& scratch) const {
   const std::size_t n = y.size();
   // The adaptive mesh is built from the traced points' ranks as it
@@ -46,8 +46,9 @@ bool RectangularSource::map(const LensMass&, const BorderEllipse&, std::span<con
       rows[i].index[k] = weights[i].index[k];
       rows[i].weight[k] = weights[i].weight[k];
     }
-  const Eigen::Index s = static_cast<Eigen::Index>(source_pixels());
-  mesh_.constant_regularization(coefficient, Eigen::Map<Eigen::MatrixXd>(regularization.data(), s, s));
+  PhaseTimer regularization_timer(Phase::kMesh);
+  auto values = scratch.take<double>(mesh_.constant_regularization_entries());
+  regularization = mesh_.constant_regularization(coefficient, values);
   return true;
 }
 
@@ -69,12 +70,13 @@ std::size_t DelaunaySource::scratch_bytes(std::size_t) const {
   const std::size_t v = source_pixels();
   return 2 * aligned_array_bytes<double>(v)               // traced vertices
          + DelaunayTriangulation::storage_bytes(v)        // the triangulation
-         + aligned_array_bytes<double>(v);                // dual areas
+         + aligned_array_bytes<double>(v)                 // dual areas
+         + SparseRegularizationAssembly::scratch_bytes(v, constant_split_contributions(v));  // H
 }
 
 bool DelaunaySource::map(const LensMass& lens, const BorderEllipse& border,
                          std::span<const double> y, std::span<const double> x, double coefficient,
-                         std::span<PixelMapping> rows, std::span<double> regularization,
+                         std::span<PixelMapping> rows, SparseRegularization& regularization,
                          ScratchArena& scratch) const {
   const std::size_t v = source_pixels();
   auto vy = scratch.take<double>(v);
@@ -88,6 +90,7 @@ bool DelaunaySource::map(const LensMass& lens, const BorderEllipse& border,
   trace_timer.stop();
   const auto storage = DelaunayTriangulation::take_storage(scratch, v);
   auto dual_area = scratch.take<double>(v);
+  SparseRegularizationAssembly assembly(v, constant_split_contributions(v), scratch);
   try {
     PhaseTimer mesh_timer(Phase::kMesh);
     const DelaunayTriangulation triangulation(vy, vx, storage);
@@ -105,9 +108,8 @@ bool DelaunaySource::map(const LensMass& lens, const BorderEllipse& border,
     }
     mapping_timer.stop();
     PhaseTimer regularization_timer(Phase::kMesh);
-    const Eigen::Index s = static_cast<Eigen::Index>(v);
-    constant_split_regularization(triangulation, coefficient, areas_factor_, dual_area,
-                                  Eigen::Map<Eigen::MatrixXd>(regularization.data(), s, s));
+    regularization = constant_split_regularization(triangulation, coefficient, areas_factor_, dual_area,
+                                                   assembly);
   } catch (const std::runtime_error&) {
     return false;  // qhull could not triangulate these positions (PyAutoLens raises)
   }

@@ -20,6 +20,7 @@
 #include "likelihoods/lens/mesh/rectangular_adapt.hpp"
 #include "likelihoods/lens/pixelization/border_relocation.hpp"
 #include "likelihoods/lens/pixelization/mapping_matrix.hpp"
+#include "likelihoods/lens/pixelization/sparse_regularization.hpp"
 #include "likelihoods/lens/profiles.hpp"
 
 namespace nslab {
@@ -34,13 +35,13 @@ class PixelizedSource {
   // Arena bytes map() takes for `image_pixels` traced points.
   virtual std::size_t scratch_bytes(std::size_t image_pixels) const = 0;
   // From the relocated traced grid (y, x): one mapping row per image pixel
-  // and H (S x S, column-major). `lens` and `border` trace and relocate mesh
-  // vertices that live in the image plane. Returns false when no mesh can be
-  // built (non-finite positions, a degenerate triangulation): the figure of
-  // merit is then -inf.
+  // and H with ln det H (sparse, its arrays taken from `scratch`). `lens`
+  // and `border` trace and relocate mesh vertices that live in the image
+  // plane. Returns false when no mesh can be built (non-finite positions, a
+  // degenerate triangulation): the figure of merit is then -inf.
   virtual bool map(const LensMass& lens, const BorderEllipse& border, std::span<const double> y,
                    std::span<const double> x, double coefficient, std::span<PixelMapping> rows,
-                   std::span<double> regularization, ScratchArena& scratch) const = 0;
+                   SparseRegularization& regularization, ScratchArena& scratch) const = 0;
 };
 
 class RectangularSource final : public PixelizedSource {
@@ -53,7 +54,7 @@ class RectangularSource final : public PixelizedSource {
   std::size_t scratch_bytes(std::size_t image_pixels) const override;
   bool map(const LensMass& lens, const BorderEllipse& border, std::span<const double> y,
            std::span<const double> x, double coefficient, std::span<PixelMapping> rows,
-           std::span<double> regularization, ScratchArena& scratch) const override;
+           SparseRegularization& regularization, ScratchArena& scratch) const override;
 
  private:
   RectangularAdaptImageMesh mesh_;
@@ -70,7 +71,7 @@ class DelaunaySource final : public PixelizedSource {
   std::size_t scratch_bytes(std::size_t image_pixels) const override;
   bool map(const LensMass& lens, const BorderEllipse& border, std::span<const double> y,
            std::span<const double> x, double coefficient, std::span<PixelMapping> rows,
-           std::span<double> regularization, ScratchArena& scratch) const override;
+           SparseRegularization& regularization, ScratchArena& scratch) const override;
   std::span<const double> image_plane_y() const { return vertex_y_.span(); }
   std::span<const double> image_plane_x() const { return vertex_x_.span(); }
 
