@@ -33,6 +33,11 @@ class MaskedPsfOperator {
   const std::int32_t* neighbor_row(std::size_t i, int dr) const {
     return slim_.data() + origin_[i] + static_cast<std::ptrdiff_t>(dr) * canvas_cols_;
   }
+  // The padded canvas the neighbourhoods index, row-major: every offset
+  // neighbor() accepts stays on it. canvas_index(i) is masked pixel i's cell.
+  std::size_t canvas_cols() const { return static_cast<std::size_t>(canvas_cols_); }
+  std::size_t canvas_rows() const { return slim_.size() / static_cast<std::size_t>(canvas_cols_); }
+  std::ptrdiff_t canvas_index(std::size_t i) const { return origin_[i]; }
   // Largest |dr|, |dc| neighbor() accepts: twice the kernel half-sides (the
   // reach of P^T P).
   int reach_rows() const { return 2 * (kernel_rows_ / 2); }

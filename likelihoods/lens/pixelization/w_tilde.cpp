@@ -1,6 +1,7 @@
 #include "likelihoods/lens/pixelization/w_tilde.hpp"
 
 #include <algorithm>
+#include <limits>
 #include <stdexcept>
 
 #include "core/thread_pool.hpp"
@@ -68,6 +69,18 @@ WTildeOperator::WTildeOperator(const MaskedPsfOperator& psf, std::span<const dou
         }
     }
   });
+  // Each canvas row's masked pixels as runs of consecutive masked indices.
+  run_begin_.assign(psf.canvas_rows() + 1, 0);
+  for (std::size_t i = 0; i < n; ++i) {
+    const std::ptrdiff_t cell = psf.canvas_index(i), cols = static_cast<std::ptrdiff_t>(psf.canvas_cols());
+    const int row = static_cast<int>(cell / cols), col = static_cast<int>(cell % cols);
+    if (!mask_runs_.empty() && mask_runs_.back().row == row && mask_runs_.back().col1 == col - 1)
+      ++mask_runs_.back().col1;
+    else
+      mask_runs_.push_back({row, col, col, static_cast<std::uint32_t>(i)});
+  }
+  for (const MaskRun& run : mask_runs_) ++run_begin_[run.row + 1];
+  for (std::size_t r = 0; r + 1 < run_begin_.size(); ++r) run_begin_[r + 1] += run_begin_[r];
 }
 
 double WTildeOperator::value(std::size_t i, std::size_t j) const {
@@ -78,77 +91,115 @@ double WTildeOperator::value(std::size_t i, std::size_t j) const {
   return 0.0;
 }
 
-std::size_t WTildeOperator::curvature_scratch_bytes(std::size_t source_pixels) {
-  return aligned_array_bytes<double>(source_pixels) +
-         aligned_array_bytes<std::int32_t>(source_pixels) +
-         aligned_array_bytes<std::uint8_t>(source_pixels);
+std::size_t WTildeOperator::curvature_scratch_bytes(std::size_t source_pixels) const {
+  const std::size_t n = psf_.pixels(), rows = psf_.canvas_rows();
+  return aligned_array_bytes<std::uint32_t>(source_pixels + 1)  // each source pixel's first entry
+         + aligned_array_bytes<SourceEntry>(4 * n)               // M by columns
+         + aligned_array_bytes<double>(n)                        // Z_a on the masked pixels
+         + 2 * aligned_array_bytes<std::int32_t>(rows);          // the columns Z_a reaches per row
 }
 
+// F = M^T W M = H + H^T with H = M^T W_half M, W_half the stored forward
+// half of W (its diagonal halved). Source pixel by source pixel a:
+//   Z_a = sum over image pixels i of a: M_ia W_half[i, :]
+//   H[a, b] = sum_j Z_a[j] M_jb
+// Each stored window is 2 hr + 1 rows of the canvas; a row's masked pixels
+// are consecutive masked indices (mask_runs_), so Z_a is a sum of contiguous
+// multiply-adds on the masked pixels, where visiting the window pixel by
+// pixel gathered four source pixels per neighbour through a bookkeeping
+// branch. H's row a lands in column a of the output block (H^T); the
+// symmetric sum is formed at the end.
 void WTildeOperator::curvature(std::span<const PixelMapping> rows, std::size_t source_pixels,
                                double* block, std::size_t leading, ScratchArena& scratch) const {
-  auto accumulator = scratch.take<double>(source_pixels);
-  auto touched = scratch.take<std::int32_t>(source_pixels);
-  auto seen = scratch.take<std::uint8_t>(source_pixels);
-  std::fill(seen.begin(), seen.end(), std::uint8_t{0});
-  for (std::size_t b = 0; b < source_pixels; ++b)
-    std::fill(block + b * leading, block + b * leading + source_pixels, 0.0);
+  const std::size_t n = rows.size(), s = source_pixels;
+  // M by columns: the image pixels of each source pixel, with their weights.
+  auto first = scratch.take<std::uint32_t>(s + 1);
+  auto entries = scratch.take<SourceEntry>(4 * n);
+  std::fill(first.begin(), first.end(), 0u);
+  for (const PixelMapping& m : rows)
+    for (int q = 0; q < 4; ++q)
+      if (m.index[q] >= 0) ++first[m.index[q] + 1];
+  for (std::size_t a = 0; a < s; ++a) first[a + 1] += first[a];
+  for (std::size_t i = 0; i < n; ++i)
+    for (int q = 0; q < 4; ++q)
+      if (rows[i].index[q] >= 0)
+        entries[first[rows[i].index[q]]++] = {static_cast<std::uint32_t>(i), rows[i].weight[q]};
+  for (std::size_t a = s; a > 0; --a) first[a] = first[a - 1];
+  first[0] = 0;
 
-  const double* w = values_.data();
+  auto z = scratch.take<double>(n);
+  auto reach_lo = scratch.take<std::int32_t>(psf_.canvas_rows());
+  auto reach_hi = scratch.take<std::int32_t>(psf_.canvas_rows());
+  std::fill(z.begin(), z.end(), 0.0);
+  std::fill(reach_lo.begin(), reach_lo.end(), std::numeric_limits<std::int32_t>::max());
+  std::fill(reach_hi.begin(), reach_hi.end(), -1);
   const int rr = reach_rows_, rc = reach_cols_;
-  // Start of row dr (>= 0) of the stored half window, indexed by dc.
-  auto row_base = [&](int dr) -> std::ptrdiff_t {
-    return dr == 0 ? 0 : (rc + 1) + static_cast<std::ptrdiff_t>(dr - 1) * (2 * rc + 1) + rc;
+  const auto cols = static_cast<std::ptrdiff_t>(psf_.canvas_cols());
+  // Calls body(j0, length, offset) for each run of masked pixels j0 ..
+  // j0 + length - 1 of canvas row r inside columns [lo, hi], offset being
+  // the run's first column minus lo.
+  auto for_each_run = [&](int r, int lo, int hi, auto&& body) {
+    for (std::uint32_t k = run_begin_[r]; k < run_begin_[r + 1]; ++k) {
+      const MaskRun& run = mask_runs_[k];
+      const int from = std::max(lo, run.col0), to = std::min(hi, run.col1);
+      if (from <= to) body(run.first + static_cast<std::uint32_t>(from - run.col0), to - from + 1, from - lo);
+    }
   };
-  for (std::size_t i = 0; i < rows.size(); ++i) {
-    const PixelMapping& mi = rows[i];
-    const double* wi = w + i * half_window_;
-    std::size_t count = 0;
-    auto gather = [&](std::int32_t j, double wij) {
-      const PixelMapping& mj = rows[j];
-      for (int q = 0; q < 4; ++q) {
-        const std::int32_t b = mj.index[q];
-        if (b < 0) continue;
-        const double value = wij * mj.weight[q];
-        if (seen[b] == 0) {
-          seen[b] = 1;
-          touched[count++] = b;
-          accumulator[b] = value;
-        } else {
-          accumulator[b] += value;
-        }
+  for (std::size_t b = 0; b < s; ++b) std::fill(block + b * leading, block + b * leading + s, 0.0);
+
+  for (std::size_t a = 0; a < s; ++a) {
+    int top = std::numeric_limits<int>::max(), bottom = -1;
+    for (std::uint32_t e = first[a]; e < first[a + 1]; ++e) {
+      const std::size_t i = entries[e].pixel;
+      const double weight = entries[e].weight;
+      const double* window = values_.data() + i * half_window_;
+      const std::ptrdiff_t origin = psf_.canvas_index(i);
+      const int row = static_cast<int>(origin / cols), col = static_cast<int>(origin % cols);
+      // Row 0 of the forward half holds offsets 0..rc (its diagonal is
+      // counted twice in H + H^T, so halved); rows 1..rr hold -rc..rc.
+      z[i] += weight * 0.5 * window[0];
+      for (int dr = 0; dr <= rr; ++dr) {
+        const int lo = dr == 0 ? col + 1 : col - rc, hi = col + rc;
+        const double* w = dr == 0 ? window + 1 : window + (rc + 1) + (dr - 1) * (2 * rc + 1);
+        for_each_run(row + dr, lo, hi, [&](std::uint32_t j0, int length, int offset) {
+          double* out = z.data() + j0;
+          const double* in = w + offset;
+          for (int t = 0; t < length; ++t) out[t] += weight * in[t];
+        });
+        reach_lo[row + dr] = std::min(reach_lo[row + dr], dr == 0 ? col : lo);  // with the diagonal
+        reach_hi[row + dr] = std::max(reach_hi[row + dr], hi);
       }
-    };
-    // Only the forward half of the window, stored at i: F = H + H^T with
-    // H = sum_i m_i r_i^T, r_i = W_ii m_i / 2 + sum_{j forward of i} W_ij m_j,
-    // half the gathers of visiting the whole window.
-    gather(static_cast<std::int32_t>(i), 0.5 * wi[0]);
-    const std::int32_t* same_row = psf_.neighbor_row(i, 0);
-    for (int dc = 1; dc <= rc; ++dc)
-      if (same_row[dc] >= 0) gather(same_row[dc], wi[dc]);
-    for (int dr = 1; dr <= rr; ++dr) {
-      const std::int32_t* neighbors = psf_.neighbor_row(i, dr);
-      const double* wr = wi + row_base(dr);
-      for (int dc = -rc; dc <= rc; ++dc)
-        if (neighbors[dc] >= 0) gather(neighbors[dc], wr[dc]);
+      top = std::min(top, row), bottom = std::max(bottom, row + rr);
     }
-    for (std::size_t t = 0; t < count; ++t) {
-      const std::int32_t b = touched[t];
-      seen[b] = 0;
-      const double r = accumulator[b];
-      double* column = block + static_cast<std::size_t>(b) * leading;
-      for (int p = 0; p < 4; ++p)
-        if (mi.index[p] >= 0) column[mi.index[p]] += mi.weight[p] * r;
+    // H[a, b] = sum_j Z_a[j] M_jb over the masked pixels Z_a reaches, which
+    // are cleared for the next source pixel.
+    double* column = block + a * leading;
+    for (int r = top; r <= bottom; ++r) {
+      if (reach_hi[r] < 0) continue;
+      for_each_run(r, reach_lo[r], reach_hi[r], [&](std::uint32_t j0, int length, int) {
+        for (std::uint32_t j = j0; j < j0 + static_cast<std::uint32_t>(length); ++j) {
+          const double value = z[j];
+          z[j] = 0.0;
+          const PixelMapping& mj = rows[j];
+          for (int q = 0; q < 4; ++q)
+            if (mj.index[q] >= 0) column[mj.index[q]] += value * mj.weight[q];
+        }
+      });
+      reach_lo[r] = std::numeric_limits<std::int32_t>::max(), reach_hi[r] = -1;
     }
   }
-  for (std::size_t b = 0; b < source_pixels; ++b) {  // F = H + H^T
-    double* column = block + b * leading;
-    column[b] *= 2.0;
-    for (std::size_t a = b + 1; a < source_pixels; ++a) {
-      double& upper = block[a * leading + b];
-      column[a] += upper;
-      upper = column[a];
-    }
-  }
+  // F = H + H^T: the block holds H^T; add its transpose, in tiles so both
+  // the column and the row being read stay in cache.
+  constexpr std::size_t kTile = 64;
+  for (std::size_t a0 = 0; a0 < s; a0 += kTile)
+    for (std::size_t b0 = a0; b0 < s; b0 += kTile)
+      for (std::size_t a = a0; a < std::min(s, a0 + kTile); ++a)
+        for (std::size_t b = std::max(b0, a); b < std::min(s, b0 + kTile); ++b) {
+          double& lower = block[b + a * leading];
+          double& upper = block[a + b * leading];
+          lower += upper;
+          upper = lower;
+        }
 }
 
 }  // namespace nslab

@@ -11,10 +11,10 @@
 // (1..2hr, -2hc..2hc). For the 21 x 21 PSF that is 841 values per pixel
 // (103 MB for the 15,361 HST pixels), the fixed overhead of this path.
 //
-// F is accumulated pixel by pixel over the stored (forward) half of W:
-// r_i = W_ii M[i, :] / 2 + sum_{j forward of i} W_ij M[j, :] gathered into a
-// dense accumulator over source pixels, H[a, :] += M[i, a] r_i for the (at
-// most four) source pixels a of pixel i, and at the end F = H + H^T.
+// F is accumulated source pixel by source pixel (w_tilde.cpp): Z_a, the sum
+// of the stored windows of a's image pixels weighted by M, is laid out on
+// the padded canvas with contiguous multiply-adds, then H[a, :] = Z_a M,
+// and F = H + H^T at the end.
 #include <cstddef>
 #include <cstdint>
 #include <span>
@@ -45,7 +45,7 @@ class WTildeOperator {
   // matrix with leading dimension `leading`.
   void curvature(std::span<const PixelMapping> rows, std::size_t source_pixels, double* block,
                  std::size_t leading, ScratchArena& scratch) const;
-  static std::size_t curvature_scratch_bytes(std::size_t source_pixels);
+  std::size_t curvature_scratch_bytes(std::size_t source_pixels) const;
 
  private:
   struct Offset {
@@ -54,11 +54,21 @@ class WTildeOperator {
     bool forward;  // W[i, i + o] is stored at i; else at i + o (as W[j, j - o])
   };
   int half_index(int dr, int dc) const;  // -1 unless (dr, dc) is in the forward half
+  struct SourceEntry {  // one non-zero of M, by source pixel
+    std::uint32_t pixel;
+    double weight;
+  };
 
   const MaskedPsfOperator& psf_;
   int reach_rows_, reach_cols_;
   std::size_t half_window_;
   std::vector<Offset> window_;  // the full window, for value()
+  struct MaskRun {  // masked pixels first .. first + col1 - col0 on a canvas row
+    int row, col0, col1;
+    std::uint32_t first;
+  };
+  std::vector<MaskRun> mask_runs_;          // by canvas row, then column
+  std::vector<std::uint32_t> run_begin_;    // canvas row -> its first run
   TrackedBuffer<double> values_;         // pixels x half_window_
   TrackedBuffer<double> weighted_data_;  // z
 };

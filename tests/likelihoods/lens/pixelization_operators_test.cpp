@@ -109,10 +109,10 @@ TEST(PixelizationOperators, WTildeIsPsfTransposeNoisePsf) {
   const Eigen::MatrixXd m = dense_mapping(rows, s);
   const std::size_t leading = s + 5;
   std::vector<double> f(leading * leading, -1.0);
-  std::vector<std::byte> memory(WTildeOperator::curvature_scratch_bytes(s));
+  std::vector<std::byte> memory(w.curvature_scratch_bytes(s));
   ScratchArena scratch(memory.data(), memory.size());
   w.curvature(rows, s, f.data() + 5 + 5 * leading, leading, scratch);
-  EXPECT_EQ(scratch.used_bytes(), WTildeOperator::curvature_scratch_bytes(s));
+  EXPECT_EQ(scratch.used_bytes(), w.curvature_scratch_bytes(s));
   const Eigen::MatrixXd expected_f = m.transpose() * expected * m;
   for (int b = 0; b < s; ++b)
     for (int a = 0; a < s; ++a)
