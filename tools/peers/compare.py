@@ -454,6 +454,21 @@ def lens_section(root: Path, out):
                          f"({n['likelihood_evals']} evals, likelihood {n['likelihood_ms_per_eval']:.1f} ms/eval); "
                          f"ratio nslab / JAX {n['time_per_eval_ms'] / j['ms_per_eval_mean']:.2f}")
             out.append(line + ".")
+        elif doc.get("schema") == "nslab.peers.likelihood-timing/2":
+            j = doc["pyautolens_jax"]
+            worst = max(doc["value_check_vs_nslab_eval"]["relative_differences"], default=math.nan)
+            line = (f"- `{rel}`: PyAutoLens JAX on CPU {j['cpu']} (jit+vmap, batch {j['batch']}, one thread) "
+                    f"beside `nslab bench` (same batch, one thread), interleaved, {j['repeats']} repeats: "
+                    f"JAX {j['cpu_ms_per_eval']['median']:.4g} ms/eval CPU (wall {j['wall_ms_per_eval']['median']:.4g}), "
+                    f"compile {j['compile_s']:.0f} s; values vs `nslab eval` within {worst:.1e}")
+            for key, label in (("nslab_bench", "nslab"), ("nslab_bench_other_build", "other nslab build")):
+                if key in doc:
+                    b = doc[key]
+                    line += (f"; {label} {b['cpu_ms_per_eval']['median']:.4g} ms/eval CPU "
+                             f"(wall {b['wall_ms_per_eval']['median']:.4g}): JAX / {label} "
+                             f"{b['jax_over_nslab_cpu']['median']:.1f}x CPU (min {b['jax_over_nslab_cpu']['min']:.1f}), "
+                             f"{b['jax_over_nslab_wall']['median']:.1f}x wall")
+            out.append(line + " (medians over repeats).")
     out.append("")
 
 

@@ -17,3 +17,9 @@ def pin_to_one_cpu() -> int:
     cpu = int(os.environ.get("NSLAB_PEER_CPU", min(os.sched_getaffinity(0))))
     os.sched_setaffinity(0, {cpu})
     return cpu
+
+
+def pinned_cpu() -> int | None:
+    """The CPU the process is pinned to, or None if it may run on several."""
+    allowed = os.sched_getaffinity(0)
+    return next(iter(allowed)) if len(allowed) == 1 else None
