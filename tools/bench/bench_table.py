@@ -27,15 +27,26 @@ def load_runs(folder: pathlib.Path):
             key = (match["model"], match["instrument"], match["precision"], match["inversion"] or "dense")
             cell = rows.setdefault(key, {})
             column = (int(match["threads"]), int(match["k"]))
-            entry = cell.setdefault(column, {"ms": [], "peak": [], "bpr": run.get("bytes_per_replica")})
+            entry = cell.setdefault(column, {"ms": [], "cpu_ms": [], "peak": [], "bpr": run.get("bytes_per_replica")})
             if run.get("run_type") == "aggregate":
                 if run.get("aggregate_name") == "median":
                     entry["median_ms"] = run["ms_per_eval"]
                 continue
             entry["ms"].append(run["ms_per_eval"])
+            # One thread: the batch runs on the benchmark's own thread, so its
+            # CPU time is the evaluations' own, which a loaded machine does
+            # not stretch the way it stretches the wall time.
+            entry["cpu_ms"].append(run["cpu_time"] * TO_MS[run["time_unit"]] / int(match["k"]))
             if "max_bytes_used" in run:
                 entry["peak"].append(run["max_bytes_used"])
     return rows, context
+
+
+TO_MS = {"ns": 1e-6, "us": 1e-3, "ms": 1.0, "s": 1e3}
+
+
+def median(values):
+    return sorted(values)[len(values) // 2]
 
 
 def fmt_ms(value):
@@ -58,9 +69,12 @@ def main():
           "the tracked allocator's high-water mark of the batch divided by k (it includes the "
           "arena's alignment and the per-batch fixed part). The JAX column is PyAutoLens on a "
           "laptop-class CPU as quoted in lensing.md (HST, one call, other hardware); the ratio is "
-          "JAX / nslab at one thread, k = 1 (range over the quoted span).\n")
+          "JAX / nslab at one thread, k = 1 (range over the quoted span). `t1 k8 CPU` is the "
+          "one-thread batch's CPU time per evaluation (median), the figure to compare where the "
+          "machine is shared; `t2/t1 k8` is the two-thread throughput over the one-thread "
+          "throughput at k = 8 (wall), which needs two otherwise idle cores to mean anything.\n")
     header = "| model | instrument | precision | inversion | " + " | ".join(
-        f"t{t} k{k}" for t, k in columns) + " | bytes/replica | tracked peak / k (k=8) | JAX laptop | JAX / nslab |"
+        f"t{t} k{k}" for t, k in columns) + " | t1 k8 CPU | t2/t1 k8 | bytes/replica | tracked peak / k (k=8) | JAX laptop | JAX / nslab |"
     print(header)
     print("|" + "---|" * (header.count("|") - 1))
     for key in sorted(rows):
@@ -72,8 +86,11 @@ def main():
             if not entry or not entry["ms"]:
                 times.append("—")
                 continue
-            median = entry.get("median_ms", sorted(entry["ms"])[len(entry["ms"]) // 2])
-            times.append(fmt_ms(median))
+            times.append(fmt_ms(entry.get("median_ms", median(entry["ms"]))))
+        one, two = cell.get((1, 8)), cell.get((2, 8))
+        times.append(fmt_ms(median(one["cpu_ms"])) if one and one["cpu_ms"] else "—")
+        times.append(f"{median(one['ms']) / median(two['ms']):.2f}×" if one and two and one["ms"] and two["ms"]
+                     else "—")
         any_entry = next(iter(cell.values()))
         bpr = any_entry["bpr"]
         peak_entry = cell.get((1, 8))
