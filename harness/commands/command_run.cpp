@@ -1,16 +1,19 @@
 // nslab run CELL [--set k=v]... [--out FILE] [--checkpoint FILE] [--resume] [--quiet]
-// Measures with run_cell, writes with result_document, and removes the
-// checkpoint only once the result file is in place.
+//                [--seeds N [--first-seed S]] [--repeat R]
+// Measures with run_cell, writes with result_document, and removes each
+// run's checkpoint only once its result file is in place.
 #include <filesystem>
 #include <iostream>
 
 #include "cells/cell_catalog.hpp"
 #include "cells/settings.hpp"
 #include "core/atomic_file.hpp"
+#include "core/error.hpp"
 #include "harness/commands/commands.hpp"
 #include "harness/result_writer.hpp"
 #include "harness/run_cell.hpp"
 #include "harness/run_naming.hpp"
+#include "harness/run_repetitions.hpp"
 
 namespace nslab {
 
@@ -20,7 +23,23 @@ struct RunArguments {
   std::vector<std::string> assignments;
   bool resume = false, quiet = false;
   std::size_t checkpoint_every = 10;
+  std::size_t seeds = 0, repeat = 1;
+  std::uint64_t first_seed = 0;
+  bool first_seed_given = false;
 };
+
+void print_summary(const Json& result, const std::string& out) {
+  const auto& r = result["results"];
+  const auto& p = result["performance"];
+  std::cout << result["cell"].get<std::string>() << ": log Z = " << r["log_evidence"].dump() << " +- "
+            << r["log_evidence_error"].dump();
+  if (r.contains("reference_log_evidence")) std::cout << " (closed form " << r["reference_log_evidence"].dump() << ")";
+  std::cout << ", max log L = " << r["max_log_likelihood"].dump() << ", " << p["likelihood_evals"].dump()
+            << " evals, " << p["time_per_eval_ms"].get<double>() << " ms/eval, peak "
+            << result["memory"]["peak_device_bytes"].dump() << " bytes, stopped by "
+            << r["stopped_by"].get<std::string>() << "\n"
+            << "wrote " << out << "\n";
+}
 }  // namespace
 
 CommandRunner add_run_command(CLI::App& app) {
@@ -34,6 +53,10 @@ CommandRunner add_run_command(CLI::App& app) {
   command->add_flag("--resume", args->resume, "continue from the run's checkpoint if there is one");
   command->add_option("--checkpoint-every", args->checkpoint_every, "outer steps (NSS) or batches (Nautilus) between checkpoints");
   command->add_flag("--quiet", args->quiet, "no progress on stderr");
+  command->add_option("--seeds", args->seeds, "run N seeds (one file each, ,seed=S in the name)");
+  command->add_option("--first-seed", args->first_seed, "the first of --seeds (default: the cell's seed)")
+      ->each([args](const std::string&) { args->first_seed_given = true; });
+  command->add_option("--repeat", args->repeat, "run each seed R times (one file each, ,repeat=r in the name)");
   return [args] {
     const CellId cell = CellId::parse(args->cell);
     RunOptions options;
@@ -43,26 +66,29 @@ CommandRunner add_run_command(CLI::App& app) {
     options.checkpoint_every = args->checkpoint_every;
     // Validate the settings before any work, so a bad value costs nothing.
     const Settings settings = resolve_settings(cell, options.overrides);
+    if (args->repeat < 1) throw UsageError("--repeat must be at least 1");
+    if (args->first_seed_given && args->seeds == 0) throw UsageError("--first-seed belongs with --seeds N");
+    if ((args->seeds || args->repeat > 1) && !args->checkpoint.empty())
+      throw UsageError("--checkpoint names one run's checkpoint: with --seeds or --repeat each run has its own");
+    if (args->seeds && options.overrides.count("seed"))
+      throw UsageError("--seeds chooses the seeds: use --first-seed instead of --set seed=...");
     const std::string out =
         args->out.empty()
             ? default_result_path(cell, device_info_for_backend(settings.text("backend")).short_name,
                                   args->root)
             : args->out;
-    options.checkpoint_path = args->checkpoint.empty() ? checkpoint_path_for(out) : args->checkpoint;
-    const CellRun run = run_cell(cell, options);
-    const Json document = result_document(run);
-    write_file_atomically(out, document.dump(2) + "\n");
-    std::filesystem::remove(options.checkpoint_path);  // only now is the run safe
-    const auto& r = document["results"];
-    std::cout << cell.str() << ": log Z = " << r["log_evidence"].dump() << " +- "
-              << r["log_evidence_error"].dump();
-    if (run.model.reference_log_evidence)
-      std::cout << " (closed form " << r["reference_log_evidence"].dump() << ")";
-    std::cout << ", max log L = " << r["max_log_likelihood"].dump() << ", "
-              << run.result.counters.likelihood_evals << " evals, " << run.time_per_eval_ms()
-              << " ms/eval, peak " << run.memory.device_peak.bytes << " bytes, stopped by "
-              << run.result.stopped_by << "\n"
-              << "wrote " << out << "\n";
+    std::vector<std::string> seeds;
+    const std::uint64_t first = args->first_seed_given ? args->first_seed : settings.unsigned_integer("seed");
+    for (std::size_t i = 0; i < args->seeds; ++i) seeds.push_back(std::to_string(first + i));
+    for (const PlannedRun& planned : plan_repeated_runs(out, options.overrides, seeds, args->repeat)) {
+      RunOptions one = options;
+      one.overrides = planned.overrides;
+      one.checkpoint_path = args->checkpoint.empty() ? checkpoint_path_for(planned.path) : args->checkpoint;
+      const Json document = result_document(run_cell(cell, one));
+      write_file_atomically(planned.path, document.dump(2) + "\n");
+      std::filesystem::remove(one.checkpoint_path);  // only now is the run safe
+      print_summary(document, planned.path);
+    }
     return 0;
   };
 }
