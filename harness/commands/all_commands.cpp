@@ -13,6 +13,8 @@ const std::vector<CommandAdder>& all_commands() {
       add_bench_command,
       add_simulate_command,
       add_sweep_command,
+      add_compare_command,
+      add_calibrate_command,
   };
   return commands;
 }

@@ -23,6 +23,8 @@ CommandRunner add_probe_command(CLI::App& app);
 CommandRunner add_bench_command(CLI::App& app);
 CommandRunner add_simulate_command(CLI::App& app);
 CommandRunner add_sweep_command(CLI::App& app);
+CommandRunner add_compare_command(CLI::App& app);
+CommandRunner add_calibrate_command(CLI::App& app);
 
 const std::vector<CommandAdder>& all_commands();
 

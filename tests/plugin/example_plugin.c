@@ -1,8 +1,14 @@
 /* An example nslab likelihood plugin in plain C: a 3-D isotropic Gaussian
  * (sigma 0.1, centred at 0.2) in the box [-1, 1]^3. The box holds all but
  * ~1e-15 of its mass, so log Z = -3 log 2. Build as a shared library and run
- *   nslab run nss/plugin/example/-/fp64 --set plugin=path/libnslab_example_plugin.so */
+ *   nslab run nss/plugin/example/-/fp64 --set plugin=path/libnslab_example_plugin.so
+ * Built a second time with NSLAB_PLUGIN_SLEEP_US defined, it is the same
+ * likelihood made deliberately slower (it sleeps that long per point): the
+ * "slowed build" that nslab compare's tests must find SLOWER. */
 #include <math.h>
+#ifdef NSLAB_PLUGIN_SLEEP_US
+#include <time.h>
+#endif
 
 #include "likelihoods/plugin/nslab_plugin_v1.h"
 
@@ -11,6 +17,11 @@ static const double kLower[3] = {-1.0, -1.0, -1.0};
 static const double kUpper[3] = {1.0, 1.0, 1.0};
 
 static void log_likelihood(const double* points, int n, double* out) {
+#ifdef NSLAB_PLUGIN_SLEEP_US
+  const long pause_ns = 1000L * NSLAB_PLUGIN_SLEEP_US * n;
+  const struct timespec pause = {pause_ns / 1000000000L, pause_ns % 1000000000L};
+  nanosleep(&pause, NULL);
+#endif
   const double sigma = 0.1, centre = 0.2;
   const double log_norm = -1.5 * log(2.0 * M_PI * sigma * sigma);
   for (int i = 0; i < n; ++i) {
