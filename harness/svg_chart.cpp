@@ -6,27 +6,12 @@
 #include <limits>
 #include <sstream>
 
+#include "harness/plots/svg_text.hpp"
+
 namespace nslab {
 namespace {
 
 const char* kColours[] = {"#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b", "#17becf"};
-
-std::string escape(const std::string& text) {
-  std::string out;
-  for (char c : text) {
-    if (c == '<') out += "&lt;";
-    else if (c == '>') out += "&gt;";
-    else if (c == '&') out += "&amp;";
-    else out += c;
-  }
-  return out;
-}
-
-std::string number_label(double value) {
-  char buffer[32];
-  std::snprintf(buffer, sizeof buffer, "%.4g", value);
-  return buffer;
-}
 
 struct Axis {
   double low, high;
@@ -46,14 +31,7 @@ struct Axis {
       if (out.size() >= 2) return out;
       out.clear();
     }
-    const double span = high - low;
-    const double raw = span / 5;
-    const double magnitude = std::pow(10.0, std::floor(std::log10(raw)));
-    double step = magnitude;
-    for (double m : {1.0, 2.0, 5.0, 10.0})
-      if (raw <= m * magnitude) { step = m * magnitude; break; }
-    for (double v = std::ceil(low / step) * step; v <= high + 1e-12 * span; v += step) out.push_back(v);
-    return out;
+    return linear_ticks(low, high);
   }
 };
 
@@ -96,7 +74,7 @@ std::string SvgChart::render(int width, int height) const {
       << "\" font-family=\"sans-serif\" font-size=\"12\">\n"
       << "<rect width=\"100%\" height=\"100%\" fill=\"white\"/>\n"
       << "<text x=\"" << width / 2 << "\" y=\"22\" text-anchor=\"middle\" font-size=\"15\">"
-      << escape(title_) << "</text>\n";
+      << svg_escape(title_) << "</text>\n";
   // Axes, grid and ticks.
   svg << "<rect x=\"" << left << "\" y=\"" << top << "\" width=\"" << right - left << "\" height=\""
       << bottom - top << "\" fill=\"none\" stroke=\"#333\"/>\n";
@@ -104,31 +82,31 @@ std::string SvgChart::render(int width, int height) const {
     const double y = y_axis.map(tick, bottom, top);
     svg << "<line x1=\"" << left << "\" x2=\"" << right << "\" y1=\"" << y << "\" y2=\"" << y
         << "\" stroke=\"#ddd\"/><text x=\"" << left - 6 << "\" y=\"" << y + 4
-        << "\" text-anchor=\"end\">" << number_label(tick) << "</text>\n";
+        << "\" text-anchor=\"end\">" << tick_label(tick) << "</text>\n";
   }
   if (categories_.empty()) {
     for (double tick : x_axis.ticks()) {
       const double x = x_axis.map(tick, left, right);
       svg << "<line x1=\"" << x << "\" x2=\"" << x << "\" y1=\"" << top << "\" y2=\"" << bottom
           << "\" stroke=\"#eee\"/><text x=\"" << x << "\" y=\"" << bottom + 16
-          << "\" text-anchor=\"middle\">" << number_label(tick) << "</text>\n";
+          << "\" text-anchor=\"middle\">" << tick_label(tick) << "</text>\n";
     }
   } else {
     for (std::size_t i = 0; i < categories_.size(); ++i) {
       const double x = x_axis.map(static_cast<double>(i), left, right);
       svg << "<text transform=\"translate(" << x << "," << bottom + 12
-          << ") rotate(30)\" text-anchor=\"start\">" << escape(categories_[i]) << "</text>\n";
+          << ") rotate(30)\" text-anchor=\"start\">" << svg_escape(categories_[i]) << "</text>\n";
     }
   }
   svg << "<text x=\"" << (left + right) / 2 << "\" y=\"" << height - 8 << "\" text-anchor=\"middle\">"
-      << escape(x_label_) << "</text>\n"
+      << svg_escape(x_label_) << "</text>\n"
       << "<text transform=\"translate(18," << (top + bottom) / 2
-      << ") rotate(-90)\" text-anchor=\"middle\">" << escape(y_label_) << "</text>\n";
+      << ") rotate(-90)\" text-anchor=\"middle\">" << svg_escape(y_label_) << "</text>\n";
   for (const auto& line : reference_lines_) {
     const double y = y_axis.map(line.y, bottom, top);
     svg << "<line x1=\"" << left << "\" x2=\"" << right << "\" y1=\"" << y << "\" y2=\"" << y
         << "\" stroke=\"#555\" stroke-dasharray=\"6,4\"/><text x=\"" << right - 4 << "\" y=\""
-        << y - 4 << "\" text-anchor=\"end\">" << escape(line.label) << "</text>\n";
+        << y - 4 << "\" text-anchor=\"end\">" << svg_escape(line.label) << "</text>\n";
   }
   // Series.
   for (std::size_t s = 0; s < series_.size(); ++s) {
@@ -155,7 +133,7 @@ std::string SvgChart::render(int width, int height) const {
     const double legend_y = top + 16 + 18 * static_cast<double>(s);
     svg << "<rect x=\"" << right + 12 << "\" y=\"" << legend_y - 9 << "\" width=\"10\" height=\"10\" fill=\""
         << colour << "\"/><text x=\"" << right + 28 << "\" y=\"" << legend_y << "\">"
-        << escape(series.name) << "</text>\n";
+        << svg_escape(series.name) << "</text>\n";
   }
   svg << "</svg>\n";
   return svg.str();
