@@ -57,6 +57,27 @@ TEST(CompareCommand, FailOnIncorrectExitsOneAndStillWritesTheReport) {
                0);
 }
 
+TEST(CompareCommand, ADeliberatelySlowedLikelihoodIsSlowerWithPBelowOnePercent) {
+  // The example plugin and its build that sleeps 20 us per point (about 17x
+  // the ms/eval here): five runs a side, the fewest with which p < 0.01 is possible.
+  const fs::path dir = testing::scratch_dir("compare-slowed");
+  const std::string plugins = std::string(NSLAB_BINARY_DIR) + "/plugins/";
+  for (const std::string build : {"example", "slow_example"})
+    ASSERT_EQ(testing::run_nslab({"run", "nss/plugin/example/-/fp64", "--quiet", "--repeat", "5", "--set", "threads=1",
+                                  "--set", "plugin=" + plugins + "libnslab_" + build + "_plugin.so", "--out",
+                                  (dir / build / "run.json").string()}),
+              0);
+  const nlohmann::json report = compare_json(
+      {(dir / "example").string(), "--against", (dir / "slow_example").string(), "--fail-on", "slower"}, 1);
+  ASSERT_EQ(report["pairs"].size(), 1u);
+  const auto& speed = report["pairs"][0]["performance"];
+  EXPECT_EQ(speed["verdict"], "SLOWER");
+  EXPECT_EQ(speed["ms_per_eval"]["verdict"], "SLOWER");
+  EXPECT_LT(speed["ms_per_eval"]["p"].get<double>(), 0.01);
+  EXPECT_GT(speed["ms_per_eval"]["ratio"].get<double>(), 2.0);
+  EXPECT_EQ(report["pairs"][0]["correctness"]["verdict"], "correct");  // same likelihood, same results
+}
+
 class CompareBadInput : public ::testing::Test {
  protected:
   void SetUp() override {
