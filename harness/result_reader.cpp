@@ -25,6 +25,12 @@ std::string text_at(const json& document, const json::json_pointer& pointer) {
   return document.at(pointer).get<std::string>();
 }
 
+std::string seed_from(const json& config) {
+  if (!config.is_object() || !config.contains("seed")) return {};
+  const json& seed = config.at("seed");
+  return seed.is_string() ? seed.get<std::string>() : seed.dump();
+}
+
 std::optional<long long> batch_from(const json& config, const std::string& key) {
   if (!config.is_object() || !config.contains(key)) return std::nullopt;
   const json& value = config.at(key);
@@ -54,6 +60,7 @@ ResultRow parse_nslab(const json& d, const std::string& path) {
     row.batch_key = sampler_kind(row.sampler).batch_key;
   }
   row.batch = batch_from(config, row.batch_key);
+  row.seed = seed_from(config);
   if (config.contains("inversion") && config["inversion"].is_string()) row.inversion = config["inversion"];
   row.cell = text_at(d, "/cell"_json_pointer);
   if (row.cell.empty()) row.cell = row.sampler + "/" + row.group();
@@ -98,6 +105,7 @@ ResultRow parse_autolens_profiling(const json& d, const std::string& path) {
   const json config = d.value("sampler_config", json::object());
   row.batch_key = row.sampler == "af-nautilus" ? "n_batch" : "chunk_size";
   row.batch = batch_from(config, row.batch_key);
+  row.seed = seed_from(config);
   row.log_z = number_at(d, "/results/log_evidence"_json_pointer);
   row.max_log_l = number_at(d, "/results/max_log_likelihood"_json_pointer);
   row.evals = number_at(d, "/performance/likelihood_evals"_json_pointer);

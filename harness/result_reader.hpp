@@ -20,6 +20,7 @@ struct ResultRow {
   std::string batch_key;    // chunk_size | n_batch
   std::optional<long long> batch;  // k; empty when unset (all in flight)
   std::string inversion;
+  std::string seed;         // the run's seed as text; empty when not recorded
   std::optional<double> log_z, log_z_error, reference_log_z, max_log_l;
   std::optional<double> evals, time_per_eval_ms, total_wall_s, sampler_wall_s;
   std::optional<double> largest_batch;  // the widest likelihood call of the run

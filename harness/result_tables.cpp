@@ -7,6 +7,9 @@
 #include <set>
 #include <sstream>
 
+#include "harness/run_completion.hpp"
+#include "harness/stats/sample_statistics.hpp"
+
 namespace nslab {
 namespace {
 
@@ -63,40 +66,73 @@ std::string format_duration(const std::optional<double>& seconds) {
   return buffer;
 }
 
-std::vector<Table> comparison_tables(const std::vector<ResultRow>& rows) {
+std::vector<Table> comparison_tables(const std::vector<ResultRow>& rows, bool include_unfinished) {
   std::map<std::string, std::vector<ResultRow>> groups;
-  for (const auto& row : rows) groups[row.group()].push_back(row);
+  for (const auto& row : rows)
+    if (include_unfinished || finished(row)) groups[row.group()].push_back(row);
   std::vector<Table> tables;
-  for (auto& [group, members] : groups) {
-    std::sort(members.begin(), members.end(), row_order);
+  for (auto& [group, all_members] : groups) {
+    std::sort(all_members.begin(), all_members.end(), row_order);
+    const std::vector<RepeatedRun> members = collapse_repetitions(all_members);
     Table table;
     table.title = group;
-    table.header = {"sampler", "device", "k", "log Z", "± err", "reference", "max log L", "evals",
+    table.header = {"sampler", "device", "k", "runs", "log Z", "± err", "reference", "max log L", "evals",
                     "ms/eval", "÷ Nautilus", "wall", "peak memory", "source", "stopped by"};
-    for (const auto& row : members) {
+    for (const auto& [row, repeats] : members) {
       std::string ratio = "-";
       const std::string partner = partner_of(row.sampler);
       if (!partner.empty() && row.time_per_eval_ms) {
-        for (const auto& other : members) {
+        for (const auto& [other, other_repeats] : members) {
           if (other.sampler == partner && other.device == row.device && other.time_per_eval_ms &&
-              *other.time_per_eval_ms > 0) {
+              *other.time_per_eval_ms > 0 && finished(other)) {
             ratio = general(*row.time_per_eval_ms / *other.time_per_eval_ms, 3) + "×";
             break;
           }
         }
       }
-      table.rows.push_back({row.sampler, row.device, batch_text(row), fixed(row.log_z, 3),
-                            fixed(row.log_z_error, 3), fixed(row.reference_log_z, 3),
+      const std::string stopped = row.stopped_by.empty() ? "-" : row.stopped_by;
+      table.rows.push_back({row.sampler, row.device, batch_text(row), repeats > 1 ? "×" + std::to_string(repeats) : "1",
+                            fixed(row.log_z, 3), fixed(row.log_z_error, 3), fixed(row.reference_log_z, 3),
                             fixed(row.max_log_l, 3), general(row.evals, 9),
                             general(row.time_per_eval_ms, 4), ratio,
                             format_duration(row.total_wall_s),
                             format_bytes(row.peak_device_bytes),
                             row.peak_source.empty() ? "-" : row.peak_source,
-                            row.stopped_by.empty() ? "-" : row.stopped_by});
+                            finished(row) ? stopped : stopped + " (not finished)"});
     }
     tables.push_back(std::move(table));
   }
   return tables;
+}
+
+std::vector<RepeatedRun> collapse_repetitions(const std::vector<ResultRow>& rows) {
+  auto same_run = [](const ResultRow& a, const ResultRow& b) {
+    return !a.seed.empty() && a.layout == b.layout && a.sampler == b.sampler && a.group() == b.group() &&
+           a.device == b.device && a.batch == b.batch && a.inversion == b.inversion && a.seed == b.seed &&
+           a.log_z == b.log_z && a.evals == b.evals && a.stopped_by == b.stopped_by;
+  };
+  std::vector<std::vector<const ResultRow*>> sets;
+  for (const auto& row : rows) {
+    auto found = std::find_if(sets.begin(), sets.end(), [&](const auto& set) { return same_run(*set.front(), row); });
+    if (found == sets.end()) sets.push_back({&row});
+    else found->push_back(&row);
+  }
+  std::vector<RepeatedRun> out;
+  for (const auto& set : sets) {
+    RepeatedRun run{*set.front(), set.size()};
+    auto median = [&](std::optional<double> ResultRow::*field) -> std::optional<double> {
+      std::vector<double> values;
+      for (const ResultRow* row : set)
+        if (row->*field) values.push_back(*(row->*field));
+      if (values.empty()) return std::nullopt;
+      return median_of(std::move(values));
+    };
+    run.row.time_per_eval_ms = median(&ResultRow::time_per_eval_ms);
+    run.row.total_wall_s = median(&ResultRow::total_wall_s);
+    run.row.sampler_wall_s = median(&ResultRow::sampler_wall_s);
+    out.push_back(std::move(run));
+  }
+  return out;
 }
 
 std::vector<Table> batch_sweep_tables(const std::vector<ResultRow>& rows) {
@@ -114,14 +150,15 @@ std::vector<Table> batch_sweep_tables(const std::vector<ResultRow>& rows) {
     Table table;
     table.title = name + ": " + members.front().batch_key + " sweep";
     table.header = {members.front().batch_key, "peak memory", "fixed + k × bytes/replica",
-                    "ms/eval", "evals", "log Z"};
+                    "ms/eval", "evals", "log Z", "stopped by"};
     for (const auto& row : members) {
       std::optional<double> predicted;
       if (row.batch && row.bytes_per_replica && row.fixed_overhead_bytes)
         predicted = *row.fixed_overhead_bytes + *row.batch * *row.bytes_per_replica;
       table.rows.push_back({batch_text(row), format_bytes(row.peak_device_bytes),
                             format_bytes(predicted), general(row.time_per_eval_ms, 4),
-                            general(row.evals, 9), fixed(row.log_z, 3)});
+                            general(row.evals, 9), fixed(row.log_z, 3),
+                            row.stopped_by.empty() ? "-" : row.stopped_by});
     }
     tables.push_back(std::move(table));
   }
@@ -184,7 +221,7 @@ std::string render_csv(const std::vector<ResultRow>& rows) {
   out << "layout,sampler,dataset,model,instrument,precision,device,batch_key,batch,inversion,"
          "log_evidence,log_evidence_error,reference_log_evidence,max_log_likelihood,"
          "likelihood_evals,time_per_eval_ms,total_wall_s,sampler_wall_s,peak_device_bytes,"
-         "peak_device_source,peak_tracked_bytes,bytes_per_replica,fixed_overhead_bytes,path\n";
+         "peak_device_source,peak_tracked_bytes,bytes_per_replica,fixed_overhead_bytes,seed,stopped_by,path\n";
   for (const auto& r : rows) {
     out << quote(r.layout) << ',' << quote(r.sampler) << ',' << quote(r.dataset) << ','
         << quote(r.model) << ',' << quote(r.instrument) << ',' << quote(r.precision) << ','
@@ -196,22 +233,31 @@ std::string render_csv(const std::vector<ResultRow>& rows) {
         << number(r.sampler_wall_s) << ',' << number(r.peak_device_bytes) << ','
         << quote(r.peak_source) << ',' << number(r.peak_tracked_bytes) << ','
         << number(r.bytes_per_replica) << ',' << number(r.fixed_overhead_bytes) << ','
-        << quote(r.path) << '\n';
+        << quote(r.seed) << ',' << quote(r.stopped_by) << ',' << quote(r.path) << '\n';
   }
   return out.str();
 }
 
 std::string render_table_document(const std::vector<ResultRow>& rows, const std::string& format,
-                                  const std::string& sources) {
+                                  const std::string& sources, bool include_unfinished) {
   if (format == "csv") return render_csv(rows);
   if (format == "runs") return render_markdown({runs_table(rows)});
+  const auto unfinished = std::count_if(rows.begin(), rows.end(), [](const ResultRow& r) { return !finished(r); });
+  const std::string left_out =
+      unfinished == 0 ? std::string()
+      : include_unfinished
+          ? " Runs stopped by a budget (max_evals, max_wall_s) are shown, marked \"not finished\" in the last column."
+          : " " + std::to_string(unfinished) + (unfinished == 1 ? " run" : " runs") +
+                " stopped by a budget (max_evals, max_wall_s): left out of the side-by-side tables "
+                "(`--include-unfinished` shows them), kept in the batch-size sweeps, where they measure memory.";
   std::string text = "# nslab results\n\nGenerated by `" + sources + "` from " + std::to_string(rows.size()) +
                      " result files; regenerate it rather than editing it. ms/eval is "
                      "1000 × sampler wall time / likelihood evaluations; k is chunk_size (NSS) or "
                      "n_batch (Nautilus), `all` when unset; peak memory is CUPTI's device high-water "
-                     "mark on CUDA, the tracked allocator's on CPU (the source column says which).\n\n"
-                     "## Samplers side by side\n\n" +
-                     render_markdown(comparison_tables(rows));
+                     "mark on CUDA, the tracked allocator's on CPU (the source column says which). "
+                     "Repetitions of one seed with the same results are one row (runs ×R, median ms/eval and "
+                     "wall)." + left_out + "\n\n## Samplers side by side\n\n" +
+                     render_markdown(comparison_tables(rows, include_unfinished));
   const auto sweeps = batch_sweep_tables(rows);
   if (!sweeps.empty()) text += "## Batch-size sweeps\n\n" + render_markdown(sweeps);
   return text;

@@ -15,7 +15,18 @@ struct Table {
   std::vector<std::vector<std::string>> rows;
 };
 
-std::vector<Table> comparison_tables(const std::vector<ResultRow>& rows);
+// Runs stopped by a budget are left out unless include_unfinished (then marked
+// "not finished"); repetitions collapse into one row (collapse_repetitions).
+std::vector<Table> comparison_tables(const std::vector<ResultRow>& rows, bool include_unfinished = false);
+
+// Runs of one seed with identical results (same sampler, device, k, seed, log Z
+// and evaluations) are repetitions: one row with their count and the median
+// timings.
+struct RepeatedRun {
+  ResultRow row;
+  std::size_t repeats = 1;
+};
+std::vector<RepeatedRun> collapse_repetitions(const std::vector<ResultRow>& rows);
 std::vector<Table> batch_sweep_tables(const std::vector<ResultRow>& rows);
 // One row per result file, in the order given: what each run measured against
 // its memory model (fixed + largest batch x bytes/replica) and its device.
@@ -28,7 +39,7 @@ std::string render_csv(const std::vector<ResultRow>& rows);
 // What `nslab table` prints: md (a titled page of both kinds of table, saying
 // it was made from `sources`), csv, or runs (runs_table in markdown).
 std::string render_table_document(const std::vector<ResultRow>& rows, const std::string& format,
-                                  const std::string& sources);
+                                  const std::string& sources, bool include_unfinished = false);
 
 // "12.3 MiB", "1.50 GiB"; "-" when absent.
 std::string format_bytes(const std::optional<double>& bytes);

@@ -32,9 +32,30 @@ TEST(ResultTables, NssSitsBesideNautilusWithItsRatio) {
   EXPECT_EQ(tables[0].title, "analytic/gaussian/d5/fp64");
   ASSERT_EQ(tables[0].rows.size(), 2u);
   EXPECT_EQ(tables[0].rows[1][0], "nss");
-  EXPECT_EQ(tables[0].rows[1][9], "0.25×");
+  EXPECT_EQ(tables[0].rows[1][10], "0.25×");
   const std::string markdown = render_markdown(tables);
-  EXPECT_NE(markdown.find("| nss | cpu | 10 | -6.900 | 0.200 | -6.930 |"), std::string::npos) << markdown;
+  EXPECT_NE(markdown.find("| nss | cpu | 10 | 1 | -6.900 | 0.200 | -6.930 |"), std::string::npos) << markdown;
+}
+
+TEST(ResultTables, UnfinishedRunsAreLeftOutUnlessAskedAndRepetitionsAreOneRow) {
+  json smoke = nslab_result("nautilus", 2.0, 100);
+  smoke["results"]["stopped_by"] = "max_evals";
+  std::vector<ResultRow> rows = {parse_result(smoke, "smoke.json")};
+  for (double ms : {0.5, 0.7, 0.6}) {
+    json repeat = nslab_result("nss", ms, 10);
+    repeat["config"]["seed"] = 3;
+    rows.push_back(parse_result(repeat, "r.json"));
+  }
+  const auto tables = comparison_tables(rows);
+  ASSERT_EQ(tables.size(), 1u);
+  ASSERT_EQ(tables[0].rows.size(), 1u);  // the nautilus smoke run is out, three repeats are one row
+  EXPECT_EQ(tables[0].rows[0][3], "×3");
+  EXPECT_EQ(tables[0].rows[0][9], "0.6");  // the median ms/eval
+  EXPECT_EQ(tables[0].rows[0][10], "-");   // no finished Nautilus to divide by
+  const auto all = comparison_tables(rows, true);
+  ASSERT_EQ(all[0].rows.size(), 2u);
+  EXPECT_EQ(all[0].rows[0][14], "max_evals (not finished)");
+  EXPECT_NE(render_table_document(rows, "md", "nslab table x").find("1 run stopped by a budget"), std::string::npos);
 }
 
 TEST(ResultTables, SweepTableShowsMeasuredBesideModel) {
