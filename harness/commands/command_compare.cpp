@@ -45,6 +45,8 @@ void check_gates(CompareArguments& args) {
   if (!(g.log_z_sigma > 0 && g.max_log_l_nats >= 0 && g.mean_shift_sigma >= 0 && g.min_effect >= 0 &&
         g.memory_tolerance >= 0))
     throw UsageError("gate thresholds must be non-negative (and --log-z-sigma positive)");
+  if (!(g.same_within >= 0 && g.same_within <= g.min_effect))
+    throw UsageError("--same-within must lie between 0 and --min-effect");
 }
 
 // A speed gate needs runs enough for the U test to reach alpha on every pair.
@@ -80,7 +82,9 @@ CommandRunner add_compare_command(CLI::App& app) {
   command->add_option("--mean-shift", args->gates.mean_shift_sigma, "largest posterior mean shift in baseline σ (0.2)");
   command->add_option("--sd-ratio", args->sd_ratio, "posterior σ ratio range LOW,HIGH (0.8,1.25)")->delimiter(',');
   command->add_option("--alpha", args->gates.alpha, "U test significance level (0.01)");
-  command->add_option("--min-effect", args->gates.min_effect, "smallest speed difference that counts, as a fraction (0.05)");
+  command->add_option("--min-effect", args->gates.min_effect,
+                      "smallest speed difference called SLOWER/FASTER, as a fraction (0.30; 0.05 on a quiet machine)");
+  command->add_option("--same-within", args->gates.same_within, "largest speed difference called SAME (0.05)");
   command->add_option("--memory-tolerance", args->gates.memory_tolerance, "allowed peak memory growth, as a fraction (0)");
   return [args] {
     if (args->format != "md" && args->format != "csv" && args->format != "json")

@@ -156,10 +156,10 @@ std::string render_compare_markdown(const CompareReport& report) {
                 "Gates: |Δ log Z| ≤ %g σ (σ of each side's mean log Z: the scatter over seeds from 3 seeds up, "
                 "never below the reported errors; else the reported errors), |Δ max log L| ≤ %g nats, posterior "
                 "mean shift ≤ %g baseline σ, σ ratio in [%g, %g]. Speed: Hodges–Lehmann ratio candidate / "
-                "baseline and the two-sided Mann–Whitney U test over the runs, alpha %g, minimum effect %g %%. "
-                "Memory: peak may grow by %g %%.",
-                g.log_z_sigma, g.max_log_l_nats, g.mean_shift_sigma, g.sd_ratio_low, g.sd_ratio_high, g.alpha,
-                100 * g.min_effect, 100 * g.memory_tolerance);
+                "baseline and the two-sided Mann–Whitney U test over the runs: SAME within ±%g %%, SLOWER / "
+                "FASTER beyond ±%g %% with p < %g, else UNSURE. Memory: peak may grow by %g %%.",
+                g.log_z_sigma, g.max_log_l_nats, g.mean_shift_sigma, g.sd_ratio_low, g.sd_ratio_high,
+                100 * g.same_within, 100 * g.min_effect, g.alpha, 100 * g.memory_tolerance);
   out << "# nslab compare\n\nBaseline: " << list(report.baseline_paths) << ". Candidate: "
       << list(report.candidate_paths) << ". Runs paired by " << to_string(report.pairing.match)
       << " (`--match " << to_string(report.pairing.match) << "`): " << report.pairing.pairs.size()
@@ -226,8 +226,7 @@ std::string render_compare_markdown(const CompareReport& report) {
   }
   out << render_markdown({verdicts, correctness}) << render_markdown({performance})
       << "UNSURE with few runs: the U test needs 2 runs a side at least, and 5 a side before p can fall below "
-         "0.01 (`nslab run --repeat`); SAME: within the minimum effect, with runs enough to have seen a "
-         "difference.\n\n";
+         "0.01 (`nslab run --repeat`); SAME needs runs enough for the test to reach alpha too.\n\n";
 
   Table differences{"Settings that differ within pairs", {"#", "setting", "baseline", "candidate"}, {}};
   for (std::size_t i = 0; i < report.pairing.pairs.size(); ++i)
@@ -356,7 +355,8 @@ Json compare_report_json(const CompareReport& report) {
           {"gates",
            {{"log_z_sigma", g.log_z_sigma}, {"max_log_l_nats", g.max_log_l_nats},
             {"mean_shift_sigma", g.mean_shift_sigma}, {"sd_ratio", {g.sd_ratio_low, g.sd_ratio_high}},
-            {"alpha", g.alpha}, {"min_effect", g.min_effect}, {"memory_tolerance", g.memory_tolerance}}},
+            {"alpha", g.alpha}, {"min_effect", g.min_effect}, {"same_within", g.same_within},
+            {"memory_tolerance", g.memory_tolerance}}},
           {"pairs", pairs},
           {"unpaired", unpaired},
           {"left_out", left_out}};

@@ -226,7 +226,6 @@ SpeedComparison compare_speed(const std::string& metric, const std::vector<doubl
   out.baseline_median = median_of(b);
   out.candidate_median = median_of(c);
   out.ratio = hodges_lehmann_ratio(b, c);
-  const double threshold = 1.0 + gates.min_effect;
   if (b.size() < 2 || c.size() < 2) {
     out.verdict = "UNSURE";
     out.reason = std::to_string(b.size()) + " and " + std::to_string(c.size()) + " runs";
@@ -234,20 +233,22 @@ SpeedComparison compare_speed(const std::string& metric, const std::vector<doubl
   }
   out.test = mann_whitney_u(b, c);
   const double p = out.test->p_two_sided;
+  const double same = 1.0 + gates.same_within, effect = 1.0 + gates.min_effect;
   if (out.test->smallest_possible_p > gates.alpha) {
     out.verdict = "UNSURE";
     out.reason = std::to_string(b.size()) + " and " + std::to_string(c.size()) + " runs: p ≥ " +
                  number(out.test->smallest_possible_p, "%.2g");
-  } else if (*out.ratio >= 1.0 / threshold && *out.ratio <= threshold) {
+  } else if (*out.ratio >= 1.0 / same && *out.ratio <= same) {
     out.verdict = "SAME";
-    out.reason = "within ±" + number(100 * gates.min_effect) + " %";
-  } else if (p < gates.alpha) {
+    out.reason = "within ±" + number(100 * gates.same_within) + " %";
+  } else if (p < gates.alpha && (*out.ratio > effect || *out.ratio < 1.0 / effect)) {
     out.verdict = *out.ratio > 1 ? "SLOWER" : "FASTER";
     out.reason = "p " + number(p, "%.2g") + " < " + number(gates.alpha);
   } else {
     out.verdict = "UNSURE";
-    out.reason = "beyond ±" + number(100 * gates.min_effect) + " % but p " + number(p, "%.2g") + " ≥ " +
-                 number(gates.alpha);
+    out.reason = p < gates.alpha ? "p " + number(p, "%.2g") + " but within the ±" + number(100 * gates.min_effect) +
+                                       " % minimum effect"
+                                 : "p " + number(p, "%.2g") + " ≥ " + number(gates.alpha);
   }
   return out;
 }
