@@ -83,7 +83,7 @@ CommandRunner add_compare_command(CLI::App& app) {
   command->add_option("--sd-ratio", args->sd_ratio, "posterior σ ratio range LOW,HIGH (0.8,1.25)")->delimiter(',');
   command->add_option("--alpha", args->gates.alpha, "U test significance level (0.01)");
   command->add_option("--min-effect", args->gates.min_effect,
-                      "smallest speed difference called SLOWER/FASTER, as a fraction (0.30; 0.05 on a quiet machine)");
+                      "smallest speed difference called SLOWER/FASTER, as a fraction (0.5; 0.05 on a quiet machine)");
   command->add_option("--same-within", args->gates.same_within, "largest speed difference called SAME (0.05)");
   command->add_option("--memory-tolerance", args->gates.memory_tolerance, "allowed peak memory growth, as a fraction (0)");
   return [args] {
