@@ -5,16 +5,20 @@
 #include "cells/sampler_nss.hpp"
 #include "cells/sampler_registry.hpp"
 #include "core/error.hpp"
+#include "samplers/nss/inner_steps_rule.hpp"
 #include "samplers/nss/nss_checkpoint.hpp"
 #include "samplers/nss/nss_sampler.hpp"
 
 namespace nslab {
 
-NssSettings nss_settings_from(const Settings& settings) {
+NssSettings nss_settings_from(const Settings& settings, std::size_t dim) {
   NssSettings nss;
   nss.n_live = settings.count("n_live");
   nss.num_delete = settings.count("num_delete");
-  nss.num_inner_steps = settings.count("num_inner_steps");
+  // auto: the calibrated rule (samplers/nss/inner_steps_rule.hpp); the run
+  // records the length it used in diagnostics.num_inner_steps.
+  nss.num_inner_steps = settings.text("num_inner_steps") == "auto" ? auto_num_inner_steps(dim)
+                                                                   : settings.count("num_inner_steps");
   const std::string& chunk = settings.text("chunk_size");
   if (chunk == "auto")  // run_cell resolves it through the memory model first
     throw UsageError("chunk_size=auto must be resolved before the sampler is built");
@@ -47,13 +51,14 @@ SamplerKind nss_sampler_kind() {
         {"max_steps", "10"},
         {"max_shrinkage", "100"},
     };
-    // BlackJAX's guidance for the inner chain length: at least max(5, 2 dim).
-    if (cell.dataset == "analytic")
-      defaults["num_inner_steps"] = std::to_string(std::max(5, 2 * analytic_dimension(cell.instrument)));
+    // The imaging cells keep af.NSS's 5 (autolens_profiling's setting, whose
+    // log Z bias is what compare and calibrate show); the analytic and plugin
+    // cells, where evidence accuracy is the point, use the calibrated rule.
+    if (cell.dataset == "analytic" || cell.dataset == "plugin") defaults["num_inner_steps"] = "auto";
     return defaults;
   };
   kind.run = [](const Likelihood& likelihood, const Settings& settings, const RunControl& control) {
-    return run_checkpointed(NssSampler(likelihood, nss_settings_from(settings)), control,
+    return run_checkpointed(NssSampler(likelihood, nss_settings_from(settings, likelihood.dim())), control,
                             serialise_nss_state, deserialise_nss_state);
   };
   return kind;

@@ -7,6 +7,7 @@
 namespace nslab {
 
 // Throws UsageError for a bad value (chunk_size=auto must be resolved first).
-NssSettings nss_settings_from(const Settings& settings);
+// dim resolves num_inner_steps=auto (samplers/nss/inner_steps_rule.hpp).
+NssSettings nss_settings_from(const Settings& settings, std::size_t dim);
 
 }  // namespace nslab

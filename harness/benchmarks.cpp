@@ -121,7 +121,7 @@ std::map<std::string, std::string> known_overrides(const std::string& family,
 void run_nss_step_benchmark(benchmark::State& state, const CellId& cell, std::size_t k) {
   const Settings settings = resolve_settings(cell, {});
   const auto likelihood = make_likelihood(cell, settings);
-  NssSettings nss = nss_settings_from(settings);
+  NssSettings nss = nss_settings_from(settings, likelihood->dim());
   nss.chunk_size = k;
   NssSampler sampler(*likelihood, nss);
   BatchEvaluator evaluator(*likelihood);

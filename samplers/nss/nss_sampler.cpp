@@ -155,6 +155,7 @@ SamplerResult NssSampler::finish(const NssState& state, const std::string& stopp
   result.counters = state.counters;
   result.sampler_wall_s = state.elapsed_wall_s;
   result.diagnostics["outer_steps"] = state.outer_step;
+  result.diagnostics["num_inner_steps"] = static_cast<double>(settings_.num_inner_steps);
   result.diagnostics["slice_probes"] = static_cast<double>(state.slice_probes);
   result.diagnostics["dead_points"] = static_cast<double>(state.dead.size());
   result.diagnostics["running_log_z"] = state.evidence.log_z;

@@ -51,7 +51,9 @@ import peerlib  # noqa: E402
 
 
 def nss_settings(dim: int) -> dict:
-    return {"n_live": 200, "num_delete": 50, "num_inner_steps": max(5, 2 * dim),
+    # num_inner_steps as nslab's analytic cells take it: num_inner_steps=auto,
+    # max(5, 3 dim) (samplers/nss/inner_steps_rule.hpp).
+    return {"n_live": 200, "num_delete": 50, "num_inner_steps": max(5, 3 * dim),
             "termination": -3.0, "max_steps": 10, "max_shrinkage": 100}
 
 
@@ -288,7 +290,7 @@ def main(argv=None):
                 out = peerlib.Path(args.out_root) / problem.cell_path / f"nslab-nss-seed{seed}.json"
                 cell = f"nss/{problem.cell_path}/fp64"
                 nd = peerlib.run_nslab(cell, out, {"seed": seed, "threads": 1})
-                if nd["config"]["num_inner_steps"] != settings["num_inner_steps"] or \
+                if nd["results"]["diagnostics"]["num_inner_steps"] != settings["num_inner_steps"] or \
                         nd["config"]["n_live"] != settings["n_live"] or \
                         nd["config"]["num_delete"] != settings["num_delete"]:
                     raise RuntimeError(f"{cell}: nslab settings differ from the peer's: {nd['config']}")
