@@ -63,7 +63,8 @@ def main():
     if context:
         print(f"Machine: {context.get('num_cpus')} CPUs at {context.get('mhz_per_cpu')} MHz; "
               f"nslab {context.get('nslab_version')} ({context.get('nslab_git_sha')}, preset "
-              f"{context.get('nslab_preset')}); {context.get('date')}.\n")
+              f"{context.get('nslab_preset')}); {context.get('date')}; load average at the start "
+              f"{', '.join(f'{v:.1f}' for v in context.get('load_avg', []))}.\n")
     print("ms per evaluation (wall; MGE: median of 3 repetitions of ≥ 0.5 s each, pixelized: one repetition of ≥ 0.5 s) by threads × batch k. "
           "`bytes/replica` is the likelihood's declared scratch per point; `tracked peak / k` is "
           "the tracked allocator's high-water mark of the batch divided by k (it includes the "

@@ -42,6 +42,9 @@ import peerlib  # noqa: E402
 
 
 
+# The euclid and hst cells' meshes (cells/families_lens_pixelized.cpp): a
+# 39 x 39 rectangular grid, a 1,500-point Hilbert image mesh.
+PIXELIZED_MESH_SIZE = {"pixelization": 39, "delaunay": 1500}
 HST_TRACER = Path(__file__).resolve().parents[2].parent / "shared/datasets/imaging/hst/tracer.json"
 
 
@@ -56,9 +59,10 @@ def build_pixelized(dataset_dir: Path, instrument: str, model_type: str, tracer_
     import pyautolens_reference as ref  # noqa: E402
 
     dataset = ref.load_dataset(dataset_dir, af_lens.INSTRUMENT_PIXEL_SCALE[instrument])
-    model = ref.build_model(model_type)
+    mesh_size = PIXELIZED_MESH_SIZE[model_type]
+    model = ref.build_model(model_type, mesh_size)
     analysis = al.AnalysisImaging(dataset=dataset,
-                                  adapt_images=ref.adapt_images_for(model_type, dataset,
+                                  adapt_images=ref.adapt_images_for(model_type, mesh_size, dataset,
                                                                     al.from_json(file_path=tracer_path)),
                                   settings=al.Settings(use_border_relocator=True),
                                   raise_inversion_positions_likelihood_exception=False, use_jax=True)
