@@ -37,16 +37,6 @@ __global__ void gaussian_log_likelihood_kernel(const double* points, int dim, in
   log_l[p] = log_normaliser - 0.5 * squared_norm;
 }
 
-template <class Real>
-TrackedBuffer<Real> to_device(const std::vector<double>& values, cudaStream_t stream) {
-  std::vector<Real> converted(values.begin(), values.end());
-  TrackedBuffer<Real> buffer(values.size(), device_allocator());
-  NSLAB_CUDA_CHECK(cudaMemcpyAsync(buffer.data(), converted.data(), converted.size() * sizeof(Real),
-                                   cudaMemcpyHostToDevice, stream));
-  NSLAB_CUDA_CHECK(cudaStreamSynchronize(stream));
-  return buffer;
-}
-
 Prior box_prior(int dim, double half_width) {
   return Prior(std::vector<ParameterPrior>(dim, ParameterPrior::uniform(-half_width, half_width)));
 }
@@ -57,8 +47,8 @@ class CudaGaussianLikelihood final : public Likelihood {
   CudaGaussianLikelihood(const GaussianFactors& factors, const std::string& context)
       : Likelihood(numbered_parameter_names(factors.dim), box_prior(factors.dim, factors.box_half_width)),
         factors_(factors), workspace_allocator_(context),
-        mean_(to_device<Real>(factors.mean, stream_.get())),
-        lower_(to_device<Real>(factors.lower_row_major, stream_.get())),
+        mean_(device_copy_as<Real>(factors.mean, stream_.get())),
+        lower_(device_copy_as<Real>(factors.lower_row_major, stream_.get())),
         staging_(factors.dim) {}
 
   // The same as the CPU version: the residual vector.

@@ -3,12 +3,16 @@
 // staging buffers a batch travels through, and the workspace allocator.
 #include <cuda_runtime.h>
 
+#include <algorithm>
 #include <memory>
 #include <mutex>
 #include <span>
 #include <string>
+#include <vector>
 
+#include "core/cuda/cuda_check.hpp"
 #include "core/cuda/device_allocator.hpp"
+#include "core/memory_meter.hpp"
 #include "core/tracked_buffer.hpp"
 #include "core/workspace.hpp"
 
@@ -79,6 +83,65 @@ class LazyWorkspaceAllocator {
   std::string context_;
   mutable std::once_flag once_;
   mutable std::unique_ptr<DeviceWorkspaceAllocator> allocator_;
+};
+
+// A tracked device copy of a host table (fixed overhead), on `stream`, waited for.
+// (At least one element, so an empty table still has an address.)
+template <class T>
+TrackedBuffer<T> device_copy(const std::vector<T>& values, cudaStream_t stream) {
+  TrackedBuffer<T> buffer(std::max<std::size_t>(values.size(), 1), device_allocator());
+  if (!values.empty())
+    NSLAB_CUDA_CHECK(cudaMemcpyAsync(buffer.data(), values.data(), values.size() * sizeof(T),
+                                     cudaMemcpyHostToDevice, stream));
+  NSLAB_CUDA_CHECK(cudaStreamSynchronize(stream));
+  return buffer;
+}
+// The same, each value converted to Real first (a float likelihood's tables).
+template <class Real>
+TrackedBuffer<Real> device_copy_as(const std::vector<double>& values, cudaStream_t stream) {
+  return device_copy(std::vector<Real>(values.begin(), values.end()), stream);
+}
+
+// Blocks of `threads` that cover `work` items.
+inline unsigned blocks_for(std::size_t work, int threads) {
+  return static_cast<unsigned>((work + threads - 1) / threads);
+}
+
+// Page-locked host memory (cudaMallocHost), for copies that overlap device
+// work and run at the bus's full rate; counted by the host memory meter.
+template <class T>
+class PinnedHostBuffer {
+ public:
+  PinnedHostBuffer() = default;
+  explicit PinnedHostBuffer(std::size_t count) : count_(count) {
+    if (count_ == 0) return;
+    NSLAB_CUDA_CHECK(cudaMallocHost(reinterpret_cast<void**>(&data_), aligned_array_bytes<T>(count_)));
+    host_memory_meter().add(aligned_array_bytes<T>(count_));
+  }
+  PinnedHostBuffer(const PinnedHostBuffer&) = delete;
+  PinnedHostBuffer& operator=(const PinnedHostBuffer&) = delete;
+  PinnedHostBuffer(PinnedHostBuffer&& other) noexcept { swap(other); }
+  PinnedHostBuffer& operator=(PinnedHostBuffer&& other) noexcept {
+    PinnedHostBuffer(std::move(other)).swap(*this);
+    return *this;
+  }
+  ~PinnedHostBuffer() {
+    if (data_ == nullptr) return;
+    if (cudaFreeHost(data_) != cudaSuccess) (void)cudaGetLastError();
+    host_memory_meter().remove(aligned_array_bytes<T>(count_));
+  }
+  T* data() { return data_; }
+  const T* data() const { return data_; }
+  T& operator[](std::size_t i) { return data_[i]; }
+  std::size_t size() const { return count_; }
+
+ private:
+  void swap(PinnedHostBuffer& other) noexcept {
+    std::swap(data_, other.data_);
+    std::swap(count_, other.count_);
+  }
+  T* data_ = nullptr;
+  std::size_t count_ = 0;
 };
 
 }  // namespace nslab

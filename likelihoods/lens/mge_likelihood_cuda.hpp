@@ -7,12 +7,11 @@
 // The same model, prior and figure of merit as MgeLikelihood<Real>
 // (mge_likelihood.hpp), computed per batch on the device except the 40 x 40
 // positive-only solve, which runs on the host with the CPU's own
-// solve_inversion (see mge_likelihood.cu for why and for the memory layout).
+// solve_inversion (see mge_likelihood.cu for why, device/mge_plan.hpp for
+// the memory layout; its host emulation is in tests/support/device_emulation).
 // `context` names the cell (or test) for the out-of-device-memory message.
 // Construction throws RunError when there is no usable device.
 #include <memory>
-#include <span>
-#include <vector>
 #include <string>
 
 #include "core/precision.hpp"
@@ -24,14 +23,5 @@ namespace nslab {
 std::unique_ptr<Likelihood> make_cuda_mge_likelihood(std::shared_ptr<const MaskedImaging> imaging,
                                                      Precision precision,
                                                      const std::string& context);
-
-// The device likelihood's steps for each point run on the host instead: the
-// kernels' own per-thread functions, thread decomposition, replica layout and
-// reduction trees, with the host's exp/atan/atanh. No device needed: it is how the index arithmetic, the
-// layout and the reductions are checked against MgeLikelihood on a CPU-only
-// machine. bytes_per_replica (optional): the device likelihood's.
-std::vector<double> emulate_cuda_mge_on_host(const MaskedImaging& imaging, Precision precision,
-                                             std::span<const double> points,
-                                             std::size_t* bytes_per_replica = nullptr);
 
 }  // namespace nslab

@@ -133,16 +133,6 @@ __global__ void residual_log_likelihood_kernel(const Real* data, const double* r
 }
 
 template <class Real>
-TrackedBuffer<Real> to_device(const std::vector<double>& values, cudaStream_t stream) {
-  std::vector<Real> converted(values.begin(), values.end());
-  TrackedBuffer<Real> buffer(values.size(), device_allocator());
-  NSLAB_CUDA_CHECK(cudaMemcpyAsync(buffer.data(), converted.data(), converted.size() * sizeof(Real),
-                                   cudaMemcpyHostToDevice, stream));
-  NSLAB_CUDA_CHECK(cudaStreamSynchronize(stream));
-  return buffer;
-}
-
-template <class Real>
 class CudaMappingLikelihood final : public Likelihood {
  public:
   CudaMappingLikelihood(const std::string& instrument, const std::string& context)
@@ -150,9 +140,9 @@ class CudaMappingLikelihood final : public Likelihood {
         problem_(MappingProblem::make(MappingShape::for_instrument(instrument))),
         workspace_allocator_(context),
         handles_(stream_.get()),
-        image_y_(to_device<double>(problem_.image_y, stream_.get())),
-        image_x_(to_device<double>(problem_.image_x, stream_.get())),
-        data_(to_device<Real>(problem_.data, stream_.get())),
+        image_y_(device_copy_as<double>(problem_.image_y, stream_.get())),
+        image_x_(device_copy_as<double>(problem_.image_x, stream_.get())),
+        data_(device_copy_as<Real>(problem_.data, stream_.get())),
         staging_(kValuesPerPoint),
         solve_info_(1, device_allocator()) {
     const std::size_t n = problem_.image_pixels(), s = problem_.source_pixels();

@@ -14,42 +14,30 @@
 #include "harness/cupti_peak_memory.hpp"
 #include "likelihoods/lens/mge_likelihood.hpp"
 #include "likelihoods/lens/mge_likelihood_cuda.hpp"
-#include "likelihoods/lens/simulator.hpp"
 #include "samplers/nss/nss_sampler.hpp"
+#include "tests/support/device_emulation/mge_emulation.hpp"
+#include "tests/support/lens_cases.hpp"
 
 namespace nslab {
 namespace {
 
-std::shared_ptr<const MaskedImaging> imaging(const std::string& instrument) {
-  static std::map<std::string, std::shared_ptr<const MaskedImaging>> cache;
-  auto& slot = cache[instrument];
-  if (!slot) {
-    const ImagingInstrument& spec = imaging_instrument(instrument);
-    slot = make_masked_imaging(cached_simulated_dataset(spec), spec.mask_radius);
-  }
-  return slot;
-}
+using lens_cases::simulated_imaging;
 
 std::unique_ptr<Likelihood> make_cpu_mge(const std::string& instrument, Precision precision) {
-  if (precision == Precision::kFp32) return std::make_unique<MgeLikelihood<float>>(imaging(instrument));
-  return std::make_unique<MgeLikelihood<double>>(imaging(instrument));
+  if (precision == Precision::kFp32) return std::make_unique<MgeLikelihood<float>>(simulated_imaging(instrument));
+  return std::make_unique<MgeLikelihood<double>>(simulated_imaging(instrument));
 }
 
 std::unique_ptr<Likelihood> make_cuda_mge(const std::string& instrument, Precision precision) {
-  return make_cuda_mge_likelihood(imaging(instrument), precision,
+  return make_cuda_mge_likelihood(simulated_imaging(instrument), precision,
                                   "test imaging/mge/" + instrument + "/" + to_string(precision));
 }
 
 // Half prior draws (poor fits: chi^2 dominates log L), half near the truth
 // (the solve and the noise normalisation both matter there).
 std::vector<double> mixed_points(const Likelihood& likelihood, std::size_t count, std::uint64_t seed) {
-  std::vector<double> points = gpu_test::prior_draws(likelihood, count, seed);
-  const std::vector<double> truth = mge_truth_parameters();
-  std::mt19937_64 engine(seed + 1);
-  std::normal_distribution<double> jitter(0.0, 0.02);
-  for (std::size_t i = count / 2; i < count; ++i)
-    for (std::size_t k = 0; k < kMgeParameterCount; ++k)
-      points[i * kMgeParameterCount + k] = truth[k] + jitter(engine);
+  std::vector<double> points = lens_cases::prior_draws(likelihood, count, seed);
+  lens_cases::jitter_around(points, kMgeParameterCount, count / 2, mge_truth_parameters(), 0.02, seed + 1);
   return points;
 }
 
@@ -96,7 +84,7 @@ TEST_P(CudaMge, LogLikelihoodsAgreeWithTheCpuPointByPoint) {
   // The device against its own algorithm on the host (emulate_cuda_mge_on_host):
   // what is left is exp/atan/atanh's ulps, so a disagreement with the CPU
   // that this does not share is a device-side fault, not an algorithmic one.
-  const std::vector<double> emulated = emulate_cuda_mge_on_host(*imaging(c.instrument), c.precision, points);
+  const std::vector<double> emulated = emulate_cuda_mge_on_host(*simulated_imaging(c.instrument), c.precision, points);
   double worst_emulated = 0.0;
   for (std::size_t i = 0; i < c.points; ++i)
     worst_emulated = std::max(worst_emulated, std::abs(actual[i] - emulated[i]) / std::max(1.0, std::abs(emulated[i])));
@@ -131,7 +119,7 @@ TEST_P(CudaMge, DeviceValuesDoNotDependOnTheBatch) {
 
 // fp32 bound 2e-5: the device's fp32 differs from the CPU's by F's float sums
 // taken in another order (fixed slices vs Eigen's GEMM). Measured on the CPU
-// (CpuSinglePrecisionSpread, CudaMgeHostEmulation): the host emulation of the
+// (tests/likelihoods/lens/mge_device_emulation_test.cpp): the host emulation of the
 // device path vs the CPU's fp32, 2.4e-6 (ci, 64 points) and 3.1e-7 (hst, 4);
 // the CPU's own fp32 vs fp64, 2.3e-6 (ci) and 1.2e-7 (hst). 2e-5 leaves ~8x
 // room; a wrong kernel is orders of magnitude outside it.
@@ -142,65 +130,11 @@ INSTANTIATE_TEST_SUITE_P(Instruments, CudaMge,
                                            MgeCase{"hst", Precision::kFp32, 16, 2e-5}),
                          case_name);
 
-// The CPU's fp32-vs-fp64 spread on the agreement test's points: the scale of
-// the fp32 bound above (runs without a device too).
-TEST(CudaMgeBounds, CpuSinglePrecisionSpread) {
-  for (const char* instrument : {"ci", "hst"}) {
-    const std::size_t count = std::string(instrument) == "ci" ? 64 : 16;  // as the device cases
-    const auto fp64 = make_cpu_mge(instrument, Precision::kFp64);
-    const auto fp32 = make_cpu_mge(instrument, Precision::kFp32);
-    const std::vector<double> points = mixed_points(*fp64, count, 20261126);
-    const std::vector<double> a = gpu_test::evaluate_in_batches(*fp64, points);
-    const std::vector<double> b = gpu_test::evaluate_in_batches(*fp32, points);
-    double worst = 0.0;
-    for (std::size_t i = 0; i < a.size(); ++i)
-      worst = std::max(worst, std::abs(a[i] - b[i]) / std::max(1.0, std::abs(a[i])));
-    std::cout << "[ measured ] imaging/mge/" << instrument
-              << " CPU fp32 vs fp64: worst relative difference " << worst << " over " << count
-              << " points\n";
-    EXPECT_LT(worst, 1e-3);
-  }
-}
-
-// Without a device: the kernels' per-thread code, replica layout and
-// reduction trees, run on the host (emulate_cuda_mge_on_host), against the
-// CPU likelihood. This is what a CPU-only machine can check of the device
-// path; what it cannot (launch shapes, the shared-memory tiles and
-// reductions, the copies to and from the host) the device tests above check.
-TEST(CudaMgeHostEmulation, AgreesWithTheCpuLikelihood) {
-  struct Case {
-    const char* instrument;
-    Precision precision;
-    std::size_t points;
-    double bound;
-  };
-  for (const Case c : {Case{"ci", Precision::kFp64, 64, 1e-10}, Case{"hst", Precision::kFp64, 4, 1e-10},
-                       Case{"ci", Precision::kFp32, 64, 2e-5}, Case{"hst", Precision::kFp32, 4, 2e-5}}) {
-    const auto cpu = make_cpu_mge(c.instrument, c.precision);
-    const std::vector<double> points = mixed_points(*cpu, c.points, 20261126);
-    const std::vector<double> expected = gpu_test::evaluate_in_batches(*cpu, points);
-    std::size_t bytes = 0;
-    const std::vector<double> actual = emulate_cuda_mge_on_host(*imaging(c.instrument), c.precision, points, &bytes);
-    double worst = 0.0;
-    for (std::size_t i = 0; i < c.points; ++i) {
-      ASSERT_TRUE(std::isfinite(expected[i])) << "point " << i;
-      const double relative = std::abs(actual[i] - expected[i]) / std::max(1.0, std::abs(expected[i]));
-      worst = std::max(worst, relative);
-      EXPECT_LE(relative, c.bound) << c.instrument << " point " << i << ": cpu " << expected[i]
-                                   << " emulated " << actual[i];
-    }
-    std::cout << "[ measured ] imaging/mge/" << c.instrument << "/" << to_string(c.precision)
-              << " host emulation of the device path vs CPU: worst relative difference " << worst
-              << " over " << c.points << " points; device bytes_per_replica " << bytes
-              << " (CPU's " << cpu->bytes_per_replica() << ")\n";
-  }
-}
-
 // Tracked peak of an init-only NSS run with batches k wide = k x
 // bytes_per_replica + the fixed overhead, exactly; CUPTI's peak printed beside.
 TEST(CudaMgeMemory, HstPeakIsLinearInChunkSize) {
   NSLAB_SKIP_WITHOUT_CUDA_DEVICE();
-  imaging("hst");  // the dataset lives on the host; build it outside the window
+  simulated_imaging("hst");  // the dataset lives on the host; build it outside the window
   std::size_t first_fixed = 0, first_extra = 0;
   for (std::size_t k : {1, 8, 32}) {
     MemoryMeter& meter = device_memory_meter();

@@ -4,7 +4,6 @@
 #include <gtest/gtest.h>
 
 #include <memory>
-#include <random>
 #include <string>
 #include <vector>
 
@@ -16,6 +15,7 @@
 #include "likelihoods/analytic/mixture_cuda.hpp"
 #include "likelihoods/synthetic/mapping_cuda.hpp"
 #include "likelihoods/synthetic/mapping.hpp"
+#include "tests/support/lens_cases.hpp"
 
 // Without a device every GPU test skips and says why (harness.md).
 #define NSLAB_SKIP_WITHOUT_CUDA_DEVICE()                                 \
@@ -53,19 +53,7 @@ inline std::unique_ptr<Likelihood> make_cuda(const std::string& model, const std
   return make_cuda_mixture_likelihood(dim, precision, context);
 }
 
-// `count` points drawn uniformly from the prior (row-major count x dim).
-inline std::vector<double> prior_draws(const Likelihood& likelihood, std::size_t count,
-                                       std::uint64_t seed) {
-  std::mt19937_64 engine(seed);
-  std::uniform_real_distribution<double> uniform(0.0, 1.0);
-  const std::size_t dim = likelihood.dim();
-  std::vector<double> points(count * dim), unit(dim);
-  for (std::size_t i = 0; i < count; ++i) {
-    for (double& u : unit) u = uniform(engine);
-    likelihood.prior().from_unit(unit, std::span<double>(points).subspan(i * dim, dim));
-  }
-  return points;
-}
+using lens_cases::prior_draws;  // uniform prior draws (tests/support/lens_cases.hpp)
 
 // Evaluates in batches of `batch` points (0: all at once) with the
 // likelihood's own workspace allocator, as the samplers do.

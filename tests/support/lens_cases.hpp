@@ -1,0 +1,95 @@
+#pragma once
+// What the lens tests of the device algorithms share, on the host and on a
+// GPU: the cells' simulated datasets (cached_simulated_dataset, under
+// $NSLAB_CACHE_DIR when set; made on first use, under a second each),
+// reproducible prior draws and points near the truth.
+#include <algorithm>
+#include <cmath>
+#include <map>
+#include <memory>
+#include <random>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "likelihoods/lens/instrument.hpp"
+#include "likelihoods/lens/masked_imaging.hpp"
+#include "likelihoods/lens/simulator.hpp"
+#include "likelihoods/likelihood.hpp"
+
+namespace nslab::lens_cases {
+
+inline std::shared_ptr<const MaskedImaging> simulated_imaging(const std::string& instrument) {
+  static std::map<std::string, std::shared_ptr<const MaskedImaging>> cache;
+  auto& slot = cache[instrument];
+  if (!slot) {
+    const ImagingInstrument& spec = imaging_instrument(instrument);
+    slot = make_masked_imaging(cached_simulated_dataset(spec), spec.mask_radius);
+  }
+  return slot;
+}
+
+// `count` points drawn uniformly from the prior (row-major count x dim).
+inline std::vector<double> prior_draws(const Likelihood& likelihood, std::size_t count,
+                                       std::uint64_t seed) {
+  std::mt19937_64 engine(seed);
+  std::uniform_real_distribution<double> uniform(0.0, 1.0);
+  const std::size_t dim = likelihood.dim();
+  std::vector<double> points(count * dim), unit(dim);
+  for (std::size_t i = 0; i < count; ++i) {
+    for (double& u : unit) u = uniform(engine);
+    likelihood.prior().from_unit(unit, std::span<double>(points).subspan(i * dim, dim));
+  }
+  return points;
+}
+
+// Replaces points [from, count) by `truth` plus a Gaussian jitter of `width`
+// in every parameter except those listed in `kept` (left at their draws).
+inline void jitter_around(std::vector<double>& points, std::size_t dim, std::size_t from,
+                          const std::vector<double>& truth, double width, std::uint64_t seed,
+                          const std::vector<std::size_t>& kept = {}) {
+  std::mt19937_64 engine(seed);
+  std::normal_distribution<double> jitter(0.0, width);
+  for (std::size_t i = from; i < points.size() / dim; ++i)
+    for (std::size_t k = 0; k < dim; ++k) {
+      const double step = jitter(engine);
+      if (std::find(kept.begin(), kept.end(), k) == kept.end()) points[i * dim + k] = truth[k] + step;
+    }
+}
+
+// |a - b| / max(1, |b|), the agreement measure of the device tests.
+inline double relative_difference(double a, double b) {
+  return std::abs(a - b) / std::max(1.0, std::abs(b));
+}
+
+// log L of each point, in one batch through the likelihood's own workspace.
+inline std::vector<double> evaluate(const Likelihood& likelihood, const std::vector<double>& points) {
+  std::vector<double> log_l(points.size() / likelihood.dim());
+  Workspace workspace(likelihood.workspace_allocator());
+  likelihood.evaluate(points, log_l, workspace);
+  return log_l;
+}
+
+// How far the CPU's own value at `point` (cpu_value) moves under changes that
+// only round differently: the other inversion formulation (`other`), and the
+// Einstein radius (parameter 8) nudged by one ulp either way. Where it moves
+// by more than a device test's bound -- a nearly singular F + H at a tiny
+// regularization coefficient, or exactly tied traced coordinates whose
+// order in the rectangular mesh's rank CDF then depends on the last bit --
+// no summation order can do better, and the device tests use it as the
+// scale instead (pixelized_device_emulation_test.cpp says how).
+inline double round_off_spread(const Likelihood& cpu, const Likelihood& other, const std::vector<double>& point,
+                               double cpu_value) {
+  std::vector<double> points = point;
+  for (double direction : {HUGE_VAL, -HUGE_VAL}) {
+    std::vector<double> nudged = point;
+    nudged[8] = std::nextafter(point[8], direction);
+    points.insert(points.end(), nudged.begin(), nudged.end());
+  }
+  const std::vector<double> moved = evaluate(cpu, points);
+  double spread = relative_difference(evaluate(other, point)[0], cpu_value);
+  for (std::size_t k = 1; k < moved.size(); ++k) spread = std::max(spread, relative_difference(moved[k], cpu_value));
+  return spread;
+}
+
+}  // namespace nslab::lens_cases
