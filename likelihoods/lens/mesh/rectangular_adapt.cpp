@@ -1,6 +1,7 @@
 #include "likelihoods/lens/mesh/rectangular_adapt.hpp"
 
 #include "likelihoods/lens/mesh/numpy_compat.hpp"
+#include "likelihoods/lens/mesh/rectangular_weights.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -99,25 +100,8 @@ void RectangularAdaptImageMesh::interpolate(std::span<const double> y, std::span
   for (std::size_t i = 0; i < n; ++i) scaled[i] = (x[i] - mean_x) / scale;
   axis_transform(scaled, weight_map, order, transform_x);
 
-  const int s = side_;
-  for (std::size_t i = 0; i < n; ++i) {
-    const double gy = (s - 3) * transform_y[i] + 1.0;
-    const double gx = (s - 3) * transform_x[i] + 1.0;
-    const double iy = std::clamp(std::floor(gy), 0.0, static_cast<double>(s - 2));
-    const double ix = std::clamp(std::floor(gx), 0.0, static_cast<double>(s - 2));
-    const double t_row = gy - iy, t_col = gx - ix;
-    const int row_down = s - static_cast<int>(iy), row_up = row_down - 1;
-    const int col_down = static_cast<int>(ix), col_up = col_down + 1;
-    RectangularWeights& w = out[i];
-    w.index[0] = row_up * s + col_down;  // tl
-    w.index[1] = row_up * s + col_up;    // tr
-    w.index[2] = row_down * s + col_down;  // bl
-    w.index[3] = row_down * s + col_up;    // br
-    w.weight[0] = t_row * (1 - t_col);
-    w.weight[1] = t_row * t_col;
-    w.weight[2] = (1 - t_row) * (1 - t_col);
-    w.weight[3] = (1 - t_row) * t_col;
-  }
+  for (std::size_t i = 0; i < n; ++i)
+    rectangular_bilinear_weights(transform_y[i], transform_x[i], side_, out[i].index, out[i].weight);
 }
 
 std::vector<int> RectangularAdaptImageMesh::edge_pixels() const {

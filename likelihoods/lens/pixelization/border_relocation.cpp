@@ -6,6 +6,8 @@
 #include <cmath>
 #include <stdexcept>
 
+#include "likelihoods/lens/pixelization/relocation_steps.hpp"
+
 namespace nslab {
 
 std::vector<int> border_pixel_indexes(const CircularMask& mask) {
@@ -77,17 +79,8 @@ std::size_t relocate_outside_border(const BorderEllipse& e, std::span<double> y,
                                     std::span<double> x) {
   const double c = std::cos(e.phi), s = std::sin(e.phi);
   std::size_t moved = 0;
-  for (std::size_t i = 0; i < y.size(); ++i) {
-    const double dy = y[i] - e.origin_y, dx = x[i] - e.origin_x;
-    const double xp = c * dx + s * dy, yp = -s * dx + c * dy;
-    const double q = (xp / e.a) * (xp / e.a) + (yp / e.b) * (yp / e.b);
-    if (!(q > 1.0)) continue;
-    const double scale = 1.0 / std::sqrt(std::max(q, 1.0 + 1e-12));
-    const double xp2 = xp * scale, yp2 = yp * scale;
-    x[i] = e.origin_x + (c * xp2 - s * yp2);
-    y[i] = e.origin_y + (s * xp2 + c * yp2);
-    ++moved;
-  }
+  for (std::size_t i = 0; i < y.size(); ++i)
+    moved += relocate_point(e.origin_y, e.origin_x, e.a, e.b, c, s, y[i], x[i]) ? 1 : 0;
   return moved;
 }
 

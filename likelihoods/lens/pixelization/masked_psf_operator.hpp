@@ -42,6 +42,11 @@ class MaskedPsfOperator {
   // reach of P^T P).
   int reach_rows() const { return 2 * (kernel_rows_ / 2); }
   int reach_cols() const { return 2 * (kernel_cols_ / 2); }
+  // The tables neighbor() reads, for the device likelihoods: neighbor(i, dr,
+  // dc) = canvas()[origin()[i] + dr * canvas_cols() + dc].
+  std::span<const std::int32_t> canvas() const { return slim_; }
+  std::span<const std::ptrdiff_t> origin() const { return origin_; }
+  int canvas_cols() const { return canvas_cols_; }
 
   // out = P^T in, for `columns` images stored pixel-major (in[i * columns + j]):
   // the same-mode convolution with the kernel turned by 180 degrees, on

@@ -5,7 +5,6 @@
 
 #include "core/phase_profile.hpp"
 #include "likelihoods/lens/mesh/constant_split.hpp"
-#include "likelihoods/lens/mesh/delaunay.hpp"
 
 namespace nslab {
 
@@ -74,20 +73,48 @@ std::size_t DelaunaySource::scratch_bytes(std::size_t) const {
          + SparseRegularizationAssembly::scratch_bytes(v, constant_split_contributions(v));  // H
 }
 
-bool DelaunaySource::map(const LensMass& lens, const BorderEllipse& border,
-                         std::span<const double> y, std::span<const double> x, double coefficient,
-                         std::span<PixelMapping> rows, SparseRegularization& regularization,
-                         ScratchArena& scratch) const {
+bool DelaunaySource::trace_vertices(const LensMass& lens, const BorderEllipse& border,
+                                    std::span<double> vy, std::span<double> vx) const {
   const std::size_t v = source_pixels();
-  auto vy = scratch.take<double>(v);
-  auto vx = scratch.take<double>(v);
   PhaseTimer trace_timer(Phase::kRayTracing);
   for (std::size_t k = 0; k < v; ++k) {
     lens.trace(vertex_y_[k], vertex_x_[k], vy[k], vx[k]);
     if (!std::isfinite(vy[k]) || !std::isfinite(vx[k])) return false;
   }
   relocate_outside_border(border, vy, vx);
-  trace_timer.stop();
+  return true;
+}
+
+void DelaunaySource::interpolate(const DelaunayTriangulation& triangulation, std::span<const double> y,
+                                 std::span<const double> x, std::span<PixelMapping> rows) const {
+  PhaseTimer mapping_timer(Phase::kMapping);
+  int hint = 0;
+  for (std::size_t i = 0; i < y.size(); ++i) {
+    const TriangleWeights w = triangulation.interpolation_weights(y[i], x[i], hint);
+    for (int k = 0; k < 3; ++k) {
+      rows[i].index[k] = w.index[k];
+      rows[i].weight[k] = w.weight[k];
+    }
+    rows[i].index[3] = -1;
+    rows[i].weight[3] = 0.0;
+  }
+}
+
+SparseRegularization DelaunaySource::regularization(const DelaunayTriangulation& triangulation, double coefficient,
+                                                    std::span<double> dual_area,
+                                                    SparseRegularizationAssembly& assembly) const {
+  PhaseTimer regularization_timer(Phase::kMesh);
+  return constant_split_regularization(triangulation, coefficient, areas_factor_, dual_area, assembly);
+}
+
+bool DelaunaySource::map(const LensMass& lens, const BorderEllipse& border,
+                         std::span<const double> y, std::span<const double> x, double coefficient,
+                         std::span<PixelMapping> rows, SparseRegularization& regularization_matrix,
+                         ScratchArena& scratch) const {
+  const std::size_t v = source_pixels();
+  auto vy = scratch.take<double>(v);
+  auto vx = scratch.take<double>(v);
+  if (!trace_vertices(lens, border, vy, vx)) return false;
   const auto storage = DelaunayTriangulation::take_storage(scratch, v);
   auto dual_area = scratch.take<double>(v);
   SparseRegularizationAssembly assembly(v, constant_split_contributions(v), scratch);
@@ -95,21 +122,8 @@ bool DelaunaySource::map(const LensMass& lens, const BorderEllipse& border,
     PhaseTimer mesh_timer(Phase::kMesh);
     const DelaunayTriangulation triangulation(vy, vx, storage);
     mesh_timer.stop();
-    PhaseTimer mapping_timer(Phase::kMapping);
-    int hint = 0;
-    for (std::size_t i = 0; i < y.size(); ++i) {
-      const TriangleWeights w = triangulation.interpolation_weights(y[i], x[i], hint);
-      for (int k = 0; k < 3; ++k) {
-        rows[i].index[k] = w.index[k];
-        rows[i].weight[k] = w.weight[k];
-      }
-      rows[i].index[3] = -1;
-      rows[i].weight[3] = 0.0;
-    }
-    mapping_timer.stop();
-    PhaseTimer regularization_timer(Phase::kMesh);
-    regularization = constant_split_regularization(triangulation, coefficient, areas_factor_, dual_area,
-                                                   assembly);
+    interpolate(triangulation, y, x, rows);
+    regularization_matrix = regularization(triangulation, coefficient, dual_area, assembly);
   } catch (const std::runtime_error&) {
     return false;  // qhull could not triangulate these positions (PyAutoLens raises)
   }

@@ -16,6 +16,7 @@
 
 #include "core/tracked_buffer.hpp"
 #include "core/workspace.hpp"
+#include "likelihoods/lens/mesh/delaunay.hpp"
 #include "likelihoods/lens/mesh/hilbert_image_mesh.hpp"
 #include "likelihoods/lens/mesh/rectangular_adapt.hpp"
 #include "likelihoods/lens/pixelization/border_relocation.hpp"
@@ -55,6 +56,9 @@ class RectangularSource final : public PixelizedSource {
   bool map(const LensMass& lens, const BorderEllipse& border, std::span<const double> y,
            std::span<const double> x, double coefficient, std::span<PixelMapping> rows,
            SparseRegularization& regularization, ScratchArena& scratch) const override;
+  const RectangularAdaptImageMesh& mesh() const { return mesh_; }
+  // The rank-CDF weights of the masked pixels (one per traced point).
+  std::span<const double> weight_map() const { return weight_map_.span(); }
 
  private:
   RectangularAdaptImageMesh mesh_;
@@ -74,6 +78,21 @@ class DelaunaySource final : public PixelizedSource {
            SparseRegularization& regularization, ScratchArena& scratch) const override;
   std::span<const double> image_plane_y() const { return vertex_y_.span(); }
   std::span<const double> image_plane_x() const { return vertex_x_.span(); }
+  double areas_factor() const { return areas_factor_; }
+
+  // map()'s three steps, for the device likelihoods' host half: the vertices
+  // traced and relocated into (vy, vx) -- false when map() would fail on a
+  // non-finite vertex (qhull's own failures throw std::runtime_error) --; the
+  // traced grid's rows on a triangulation of them, located in scipy's order
+  // (each point's walk starts from the previous point's triangle); and H on
+  // it, sparse, in `assembly`'s arrays, with ln det H (`dual_area`:
+// source_pixels() values).
+  bool trace_vertices(const LensMass& lens, const BorderEllipse& border, std::span<double> vy,
+                      std::span<double> vx) const;
+  void interpolate(const DelaunayTriangulation& triangulation, std::span<const double> y,
+                   std::span<const double> x, std::span<PixelMapping> rows) const;
+  SparseRegularization regularization(const DelaunayTriangulation& triangulation, double coefficient,
+                                      std::span<double> dual_area, SparseRegularizationAssembly& assembly) const;
 
  private:
   TrackedBuffer<double> vertex_y_, vertex_x_;

@@ -34,6 +34,9 @@ class WTildeOperator {
                  std::span<const double> noise_map);
 
   std::size_t window_values() const { return half_window_; }
+  // W's forward half, pixels x window_values(): entry o of pixel i is W[i, i + offset o],
+  // offsets (0, 0..2hc) then (dr, -2hc..2hc) for dr = 1..2hr.
+  std::span<const double> values() const { return values_.span(); }
   // W[i, j] for masked pixels i, j (0 outside the window); for tests.
   double value(std::size_t i, std::size_t j) const;
   // z = P^T (d / sigma^2), one value per masked pixel.
