@@ -6,10 +6,17 @@
 
 namespace nslab::lens_test {
 
+// The repository: NSLAB_SOURCE_DIR from the environment when set (a build
+// carried to another machine, scripts/gpu-check-pixelized), else where it was built.
+inline std::filesystem::path source_dir() {
+  if (const char* source = std::getenv("NSLAB_SOURCE_DIR")) return source;
+  return NSLAB_SOURCE_DIR;
+}
+
 inline std::filesystem::path hst_dataset_folder() {
   if (const char* shared = std::getenv("NSLAB_SHARED_DIR"))
     return std::filesystem::path(shared) / "datasets/imaging/hst";
-  return std::filesystem::path(NSLAB_SOURCE_DIR) / "../shared/datasets/imaging/hst";
+  return source_dir() / "../shared/datasets/imaging/hst";
 }
 
 inline bool hst_dataset_present() {

@@ -38,9 +38,10 @@
 
 namespace nslab::parity {
 
-// tests/data/parity/NAME; a missing one fails the test saying how it is made.
+// tests/data/parity/NAME (under NSLAB_SOURCE_DIR when set: a build carried to
+// a GPU machine); a missing one fails the test saying how it is made.
 inline nlohmann::json reference(const std::string& name) {
-  const std::filesystem::path path = std::filesystem::path(NSLAB_SOURCE_DIR) / "tests/data/parity" / name;
+  const std::filesystem::path path = lens_test::source_dir() / "tests/data/parity" / name;
   std::ifstream in(path);
   if (!in)
     throw std::runtime_error("no PyAutoLens reference " + path.string() +
