@@ -177,27 +177,16 @@ TEST(CudaMgeTiming, HstBatches) {
     const auto cuda = make_cuda_mge("hst", precision);
     Workspace workspace(cuda->workspace_allocator());
     for (std::size_t k : {1, 16, 64, 256}) {
-      const std::vector<double> points = mixed_points(*cuda, k, 11);
-      std::vector<double> log_l(k);
-      cuda->evaluate(points, log_l, workspace);  // warm-up: the workspace, module loading
       const int repeats = k >= 64 ? 5 : 20;
-      const auto t0 = std::chrono::steady_clock::now();
-      for (int r = 0; r < repeats; ++r) cuda->evaluate(points, log_l, workspace);
-      const double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
-      std::cout << "[ measured ] imaging/mge/hst/" << to_string(precision) << " cuda k=" << k << ": "
-                << ms / (repeats * k) << " ms/eval (" << repeats << " batches)\n";
+      const double ms = gpu_test::ms_per_eval(*cuda, mixed_points(*cuda, k, 11), workspace, repeats);
+      std::cout << "[ measured ] imaging/mge/hst/" << to_string(precision) << " cuda k=" << k << ": " << ms
+                << " ms/eval (" << repeats << " batches)\n";
     }
     // The CPU beside it, one batch of 64 on this machine's thread pool.
     const auto cpu = make_cpu_mge("hst", precision);
-    const std::vector<double> points = mixed_points(*cpu, 64, 11);
-    std::vector<double> log_l(64);
     Workspace host_workspace;
-    cpu->evaluate(points, log_l, host_workspace);
-    const auto t0 = std::chrono::steady_clock::now();
-    cpu->evaluate(points, log_l, host_workspace);
-    const double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
-    std::cout << "[ measured ] imaging/mge/hst/" << to_string(precision) << " cpu k=64: " << ms / 64
-              << " ms/eval\n";
+    const double ms = gpu_test::ms_per_eval(*cpu, mixed_points(*cpu, 64, 11), host_workspace, 1);
+    std::cout << "[ measured ] imaging/mge/hst/" << to_string(precision) << " cpu k=64: " << ms << " ms/eval\n";
   }
 }
 

@@ -423,15 +423,9 @@ TEST(CudaPixelizedTiming, HstBatchesPhasesAndRoofline) {
     Workspace workspace(cuda->workspace_allocator());
     double ms_at_largest = 0.0;
     for (std::size_t k : {1, 16, 64}) {
-      const std::vector<double> points = test_points(*cuda, k - 1, 0, 11);
-      std::vector<double> log_l(k);
-      cuda->evaluate(points, log_l, workspace);  // warm-up: the workspace, module loading
-      phases->reset_phase_ms();
       const int repeats = k == 1 ? 5 : 2;
-      const auto t0 = std::chrono::steady_clock::now();
-      for (int r = 0; r < repeats; ++r) cuda->evaluate(points, log_l, workspace);
-      const double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count() /
-                        (repeats * k);
+      const double ms = gpu_test::ms_per_eval(*cuda, test_points(*cuda, k - 1, 0, 11), workspace, repeats,
+                                              [&] { phases->reset_phase_ms(); });
       std::cout << "[ measured ] timing " << c.name() << " k=" << k << ": " << ms << " ms/eval (" << repeats
                 << " batches)\n";
       ms_at_largest = ms;

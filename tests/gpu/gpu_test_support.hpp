@@ -3,6 +3,8 @@
 // device likelihood, and reproducible prior draws.
 #include <gtest/gtest.h>
 
+#include <chrono>
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -70,6 +72,20 @@ inline std::vector<double> evaluate_in_batches(const Likelihood& likelihood,
                         std::span<double>(log_l).subspan(begin, n), workspace);
   }
   return log_l;
+}
+
+// ms per evaluation of `points` as one batch: one warm-up call (the
+// workspace, module loading), `after_warm_up` (e.g. resetting phase timers),
+// then the mean over `repeats` calls.
+inline double ms_per_eval(const Likelihood& likelihood, const std::vector<double>& points, Workspace& workspace,
+                          int repeats, const std::function<void()>& after_warm_up = {}) {
+  std::vector<double> log_l(points.size() / likelihood.dim());
+  likelihood.evaluate(points, log_l, workspace);
+  if (after_warm_up) after_warm_up();
+  const auto t0 = std::chrono::steady_clock::now();
+  for (int r = 0; r < repeats; ++r) likelihood.evaluate(points, log_l, workspace);
+  const double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+  return ms / (repeats * static_cast<double>(log_l.size()));
 }
 
 }  // namespace nslab::gpu_test

@@ -27,14 +27,6 @@ struct RegionLayout {
   }
 };
 
-// K turned by 180 degrees: P^T is the convolution with it (masked_psf_operator.cpp).
-Image2D turned_half_way(const Image2D& kernel) {
-  Image2D turned(kernel.rows, kernel.cols);
-  for (int a = 0; a < kernel.rows; ++a)
-    for (int b = 0; b < kernel.cols; ++b) turned.at(a, b) = kernel.at(kernel.rows - 1 - a, kernel.cols - 1 - b);
-  return turned;
-}
-
 PixelizedMesh mesh_of(const PixelizedSource& source) {
   if (dynamic_cast<const RectangularSource*>(&source) != nullptr) return PixelizedMesh::kRectangular;
   if (dynamic_cast<const DelaunaySource*>(&source) != nullptr) return PixelizedMesh::kDelaunay;
@@ -47,7 +39,7 @@ PixelizedPlan::PixelizedPlan(const MaskedImaging& im, const PixelizedSource& sou
                              InversionFormulation formulation_, bool single)
     : mesh(mesh_of(source)), formulation(formulation_),
       real_bytes(single && formulation_ == InversionFormulation::kDense ? sizeof(float) : sizeof(double)),
-      light(im), light_psf(im.dataset.psf, im.mask.pixels, im.blurring, im.psf->separable()),
+      light(im), light_psf(*im.psf, im.dataset.psf),
       masked_psf(std::make_unique<MaskedPsfOperator>(im.dataset.psf, im.mask)),
       kernel(im.dataset.psf.values), border(border_pixel_indexes(im.mask)) {
   n = static_cast<int>(im.masked_pixels());
@@ -73,8 +65,7 @@ PixelizedPlan::PixelizedPlan(const MaskedImaging& im, const PixelizedSource& sou
       data_over_sigma[i] = im.data[i] / im.noise_map[i];
     }
   } else {
-    transpose_psf.emplace(turned_half_way(im.dataset.psf), im.mask.pixels, std::vector<MaskedPixel>{},
-                          im.psf->separable());
+    transpose_psf.emplace(masked_psf->transposed(), turned_half_way(im.dataset.psf));
     inverse_variance.resize(n);
     for (int i = 0; i < n; ++i) inverse_variance[i] = 1.0 / (im.noise_map[i] * im.noise_map[i]);
     data.assign(im.data.span().begin(), im.data.span().end());

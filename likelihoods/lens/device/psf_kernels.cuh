@@ -14,34 +14,21 @@ namespace nslab::psf_kernels {
 
 inline constexpr int kThreads = 256;
 
-template <class Real, int Columns>
-__global__ void row_pass(PsfGeometry g, std::byte* replicas, std::size_t stride,
-                         std::size_t input_offset, std::size_t pass_offset) {
-  const std::size_t idx = static_cast<std::size_t>(blockIdx.x) * kThreads + threadIdx.x;
-  if (idx >= static_cast<std::size_t>(g.pass_rows) * g.pass_cols * Columns) return;
-  std::byte* replica = replicas + blockIdx.y * stride;
-  reinterpret_cast<Real*>(replica + pass_offset)[idx] =
-      row_pass_value<Real, Columns>(g, reinterpret_cast<const Real*>(replica + input_offset), idx);
-}
+enum class Pass { kRow, kColumn, kDirect };
 
-template <class Real, int Columns>
-__global__ void column_pass(PsfGeometry g, std::byte* replicas, std::size_t stride,
-                            std::size_t pass_offset, std::size_t output_offset) {
+// One output entry per thread of the row pass, the column pass or the
+// direct sum, reading `input_offset` and writing `output_offset`.
+template <class Real, int Columns, Pass pass>
+__global__ void entries(PsfGeometry g, std::byte* replicas, std::size_t stride, std::size_t count,
+                        std::size_t input_offset, std::size_t output_offset) {
   const std::size_t idx = static_cast<std::size_t>(blockIdx.x) * kThreads + threadIdx.x;
-  if (idx >= static_cast<std::size_t>(g.masked) * Columns) return;
+  if (idx >= count) return;
   std::byte* replica = replicas + blockIdx.y * stride;
-  reinterpret_cast<Real*>(replica + output_offset)[idx] =
-      column_pass_value<Real, Columns>(g, reinterpret_cast<const Real*>(replica + pass_offset), idx);
-}
-
-template <class Real, int Columns>
-__global__ void direct(PsfGeometry g, std::byte* replicas, std::size_t stride,
-                       std::size_t input_offset, std::size_t output_offset) {
-  const std::size_t idx = static_cast<std::size_t>(blockIdx.x) * kThreads + threadIdx.x;
-  if (idx >= static_cast<std::size_t>(g.masked) * Columns) return;
-  std::byte* replica = replicas + blockIdx.y * stride;
-  reinterpret_cast<Real*>(replica + output_offset)[idx] =
-      direct_value<Real, Columns>(g, reinterpret_cast<const Real*>(replica + input_offset), idx);
+  const Real* in = reinterpret_cast<const Real*>(replica + input_offset);
+  Real* out = reinterpret_cast<Real*>(replica + output_offset);
+  if constexpr (pass == Pass::kRow) out[idx] = row_pass_value<Real, Columns>(g, in, idx);
+  else if constexpr (pass == Pass::kColumn) out[idx] = column_pass_value<Real, Columns>(g, in, idx);
+  else out[idx] = direct_value<Real, Columns>(g, in, idx);
 }
 
 // The whole convolution of `count` replicas: the two passes (through
@@ -52,17 +39,17 @@ void convolve(const PsfPlan& plan, const PsfGeometry& device_geometry, std::byte
               std::size_t output_offset, cudaStream_t stream) {
   const std::size_t outputs = static_cast<std::size_t>(plan.geometry.masked) * Columns;
   if (plan.separable) {
-    row_pass<Real, Columns><<<dim3(blocks_for(plan.pass_entries(Columns), kThreads), count), kThreads, 0, stream>>>(
-        device_geometry, replicas, stride, input_offset, pass_offset);
+    const std::size_t passes = plan.pass_entries(Columns);
+    entries<Real, Columns, Pass::kRow><<<dim3(blocks_for(passes, kThreads), count), kThreads, 0, stream>>>(
+        device_geometry, replicas, stride, passes, input_offset, pass_offset);
     NSLAB_CUDA_CHECK_LAUNCH();
-    column_pass<Real, Columns><<<dim3(blocks_for(outputs, kThreads), count), kThreads, 0, stream>>>(
-        device_geometry, replicas, stride, pass_offset, output_offset);
-    NSLAB_CUDA_CHECK_LAUNCH();
+    entries<Real, Columns, Pass::kColumn><<<dim3(blocks_for(outputs, kThreads), count), kThreads, 0, stream>>>(
+        device_geometry, replicas, stride, outputs, pass_offset, output_offset);
   } else {
-    direct<Real, Columns><<<dim3(blocks_for(outputs, kThreads), count), kThreads, 0, stream>>>(
-        device_geometry, replicas, stride, input_offset, output_offset);
-    NSLAB_CUDA_CHECK_LAUNCH();
+    entries<Real, Columns, Pass::kDirect><<<dim3(blocks_for(outputs, kThreads), count), kThreads, 0, stream>>>(
+        device_geometry, replicas, stride, outputs, input_offset, output_offset);
   }
+  NSLAB_CUDA_CHECK_LAUNCH();
 }
 
 }  // namespace nslab::psf_kernels

@@ -1,8 +1,8 @@
 #pragma once
 // The tables psf_steps.hpp reads for one convolution of columns on the masked
-// grid, built on the host: PsfConvolver's box, index canvas and the row
-// pass's box, the flipped kernel or its separable factors, and each masked
-// pixel's origin in them. A device likelihood copies the arrays to the
+// grid, built on the host from a PsfConvolver: its box and index canvas, the
+// row pass's box, the flipped kernel or its separable factors, and each
+// masked pixel's origin in them. A device likelihood copies the arrays to the
 // device and points `geometry` at the copies; a host emulation points it at
 // these vectors (point_at_host_arrays).
 //
@@ -16,9 +16,9 @@
 #include <cstdint>
 #include <vector>
 
-#include "likelihoods/grid/circular_mask.hpp"
 #include "likelihoods/lens/device/psf_steps.hpp"
 #include "likelihoods/lens/fits_image.hpp"
+#include "likelihoods/lens/psf_convolver.hpp"
 
 namespace nslab {
 
@@ -28,12 +28,10 @@ struct PsfPlan {
   std::vector<double> weights_a, weights_b, output_scale;
   PsfGeometry geometry{};
 
-  // Inputs are the mask pixels then the blurring pixels (none for an
-  // operator on the masked grid alone); `separable` as PsfConvolver decided
-  // it for this kernel. output_scale: one value per masked pixel, or empty.
-  PsfPlan(const Image2D& kernel, const std::vector<MaskedPixel>& mask,
-          const std::vector<MaskedPixel>& blurring, bool separable,
-          std::vector<double> output_scale = {});
+  // The convolution `convolver` does with `kernel` (its inputs: the mask
+  // pixels, then any blurring pixels). output_scale: one value per masked
+  // pixel, or empty.
+  PsfPlan(const PsfConvolver& convolver, const Image2D& kernel, std::vector<double> output_scale = {});
   // geometry points into this plan's vectors: a copy would point into the original.
   PsfPlan(const PsfPlan&) = delete;
   PsfPlan& operator=(const PsfPlan&) = delete;

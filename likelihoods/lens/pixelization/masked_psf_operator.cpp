@@ -5,15 +5,12 @@
 
 namespace nslab {
 
-namespace {
-// K[r - 1 - a][c - 1 - b] at (a, b): P^T is the convolution with this kernel.
 Image2D turned_half_way(const Image2D& kernel) {
   Image2D turned(kernel.rows, kernel.cols);
   for (int a = 0; a < kernel.rows; ++a)
     for (int b = 0; b < kernel.cols; ++b) turned.at(a, b) = kernel.at(kernel.rows - 1 - a, kernel.cols - 1 - b);
   return turned;
 }
-}  // namespace
 
 MaskedPsfOperator::MaskedPsfOperator(const Image2D& kernel, const CircularMask& mask)
     : kernel_rows_(kernel.rows), kernel_cols_(kernel.cols), kernel_(kernel.values),

@@ -17,6 +17,9 @@
 
 namespace nslab {
 
+// K[r - 1 - a][c - 1 - b] at (a, b): P^T is the convolution with this kernel.
+Image2D turned_half_way(const Image2D& kernel);
+
 class MaskedPsfOperator {
  public:
   MaskedPsfOperator(const Image2D& kernel, const CircularMask& mask);
@@ -47,6 +50,8 @@ class MaskedPsfOperator {
   std::span<const std::int32_t> canvas() const { return slim_; }
   std::span<const std::ptrdiff_t> origin() const { return origin_; }
   int canvas_cols() const { return canvas_cols_; }
+  // P^T as a convolver: the turned kernel on the masked pixels alone.
+  const PsfConvolver& transposed() const { return transposed_; }
 
   // out = P^T in, for `columns` images stored pixel-major (in[i * columns + j]):
   // the same-mode convolution with the kernel turned by 180 degrees, on

@@ -44,6 +44,16 @@ std::vector<double> pixelized_truth_parameters(double coefficient) {
   return theta;
 }
 
+std::map<std::string, double> pixelized_parts(const FitParts& parts) {
+  return {{"chi_squared", parts.chi_squared},
+          {"regularization_term", parts.regularization_term},
+          {"log_det_curvature_reg", parts.log_det_curvature_reg},
+          {"log_det_regularization", parts.log_det_regularization},
+          {"noise_normalization", parts.noise_normalization},
+          {"log_evidence", parts.log_evidence},
+          {"figure_of_merit", parts.figure_of_merit}};
+}
+
 template <class Real>
 PixelizedLikelihood<Real>::PixelizedLikelihood(std::shared_ptr<const MaskedImaging> imaging,
                                                std::shared_ptr<const PixelizedSource> source,
@@ -269,15 +279,9 @@ std::map<std::string, double> PixelizedLikelihood<Real>::evaluation_parts(
   workspace.reserve(1, bytes_per_replica());
   ScratchArena scratch(workspace.replica(0), workspace.stride_bytes());
   const PixelizedFit fit_result = fit(theta, scratch);
-  const FitParts& parts = fit_result.parts;
-  return {{"chi_squared", parts.chi_squared},
-          {"regularization_term", parts.regularization_term},
-          {"log_det_curvature_reg", parts.log_det_curvature_reg},
-          {"log_det_regularization", parts.log_det_regularization},
-          {"noise_normalization", parts.noise_normalization},
-          {"log_evidence", parts.log_evidence},
-          {"figure_of_merit", parts.figure_of_merit},
-          {"relocated_points", static_cast<double>(fit_result.relocated_points)}};
+  std::map<std::string, double> parts = pixelized_parts(fit_result.parts);
+  parts["relocated_points"] = static_cast<double>(fit_result.relocated_points);
+  return parts;
 }
 
 template <class Real>

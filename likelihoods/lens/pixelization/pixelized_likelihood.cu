@@ -472,14 +472,7 @@ class CudaPixelizedLikelihood final : public Likelihood, public DevicePhaseTimes
     workspace.reserve(1, bytes_per_replica());
     std::lock_guard lock(mutex_);
     evaluate_slice(theta, 1, workspace, 0);
-    const FitParts parts = point_parts(0);
-    return {{"chi_squared", parts.chi_squared},
-            {"regularization_term", parts.regularization_term},
-            {"log_det_curvature_reg", parts.log_det_curvature_reg},
-            {"log_det_regularization", parts.log_det_regularization},
-            {"noise_normalization", parts.noise_normalization},
-            {"log_evidence", parts.log_evidence},
-            {"figure_of_merit", parts.figure_of_merit}};
+    return pixelized_parts(point_parts(0));
   }
 
   std::map<std::string, double> phase_ms() const override {
@@ -579,14 +572,8 @@ class CudaPixelizedLikelihood final : public Likelihood, public DevicePhaseTimes
     const int slots = kSlots * p.n;
     slot_keys_kernel<<<dim3(blocks_for(slots, kThreads), grid_y), kThreads, 0, stream>>>(slots, p.sources, replicas, stride, o);
     NSLAB_CUDA_CHECK_LAUNCH();
-    for (std::size_t r = 0; r < count; ++r) {
-      std::byte* replica = replicas + r * stride;
-      std::size_t bytes = sort_workspace_bytes_;
-      NSLAB_CUDA_CHECK(cub::DeviceRadixSort::SortPairs(
-          sort_workspace_.data(), bytes, reinterpret_cast<const std::uint32_t*>(replica + o.slot_key_in),
-          reinterpret_cast<std::uint32_t*>(replica + o.slot_key_out), reinterpret_cast<const std::int32_t*>(replica + o.slot_in),
-          reinterpret_cast<std::int32_t*>(replica + o.slot_out), slots, 0, slot_key_bits_, stream));
-    }
+    sort_pairs<std::uint32_t>(count, replicas, stride, o.slot_key_in, o.slot_key_out, o.slot_in, o.slot_out, slots,
+                              slot_key_bits_);
     slot_offsets_kernel<<<dim3(blocks_for(p.sources + 1, kThreads), grid_y), kThreads, 0, stream>>>(slots, p.sources, replicas, stride, o);
     NSLAB_CUDA_CHECK_LAUNCH();
     mark(4);
@@ -643,6 +630,21 @@ class CudaPixelizedLikelihood final : public Likelihood, public DevicePhaseTimes
     ++slices_, points_ += count;
   }
 
+  // CUB's stable radix sort of each replica's (key, int) pairs on key bits
+  // [0, key_bits), one call per replica (one shape: the same kernels for any batch).
+  template <class Key>
+  void sort_pairs(std::size_t count, std::byte* replicas, std::size_t stride, std::size_t keys_in,
+                  std::size_t keys_out, std::size_t values_in, std::size_t values_out, int items, int key_bits) const {
+    for (std::size_t r = 0; r < count; ++r) {
+      std::byte* replica = replicas + r * stride;
+      std::size_t bytes = sort_workspace_bytes_;
+      NSLAB_CUDA_CHECK(cub::DeviceRadixSort::SortPairs(
+          sort_workspace_.data(), bytes, reinterpret_cast<const Key*>(replica + keys_in),
+          reinterpret_cast<Key*>(replica + keys_out), reinterpret_cast<const std::int32_t*>(replica + values_in),
+          reinterpret_cast<std::int32_t*>(replica + values_out), items, 0, key_bits, stream_.get()));
+    }
+  }
+
   void rectangular_rows(std::size_t count, std::byte* replicas, std::size_t stride) const {
     const cudaStream_t stream = stream_.get();
     const PixelizedPlan& p = plan_;
@@ -654,14 +656,7 @@ class CudaPixelizedLikelihood final : public Likelihood, public DevicePhaseTimes
     for (int axis = 0; axis < 2; ++axis) {
       rectangular_keys_kernel<<<dim3(blocks_for(n, kThreads), grid_y), kThreads, 0, stream>>>(axis, p.n, replicas, stride, o);
       NSLAB_CUDA_CHECK_LAUNCH();
-      for (std::size_t r = 0; r < count; ++r) {
-        std::byte* replica = replicas + r * stride;
-        std::size_t bytes = sort_workspace_bytes_;
-        NSLAB_CUDA_CHECK(cub::DeviceRadixSort::SortPairs(
-            sort_workspace_.data(), bytes, reinterpret_cast<const double*>(replica + o.key_in),
-            reinterpret_cast<double*>(replica + o.key_out), reinterpret_cast<const std::int32_t*>(replica + o.order_in),
-            reinterpret_cast<std::int32_t*>(replica + o.order_out), p.n, 0, 64, stream));
-      }
+      sort_pairs<double>(count, replicas, stride, o.key_in, o.key_out, o.order_in, o.order_out, p.n, 64);
       rectangular_prefix_kernel<<<blocks_for(count, 32), 32, 0, stream>>>(static_cast<int>(count), p.n,
                                                                           weight_map_.data(), replicas, stride, o);
       NSLAB_CUDA_CHECK_LAUNCH();

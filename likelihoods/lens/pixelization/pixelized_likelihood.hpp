@@ -46,6 +46,10 @@ Prior pixelized_prior();
 // The truth lens of lensing.md with a regularization coefficient.
 std::vector<double> pixelized_truth_parameters(double coefficient);
 
+// The evaluation_parts() of a fit's FitParts (`nslab eval`), for the CPU
+// and the device likelihoods alike.
+std::map<std::string, double> pixelized_parts(const FitParts& parts);
+
 // The parts of one pixelized fit (FitParts plus what the source did).
 struct PixelizedFit {
   FitParts parts;
