@@ -28,6 +28,7 @@
 #include "likelihoods/lens/masked_imaging.hpp"
 #include "likelihoods/lens/pixelization/adapt_image.hpp"
 #include "likelihoods/lens/pixelization/pixelized_likelihood.hpp"
+#include "likelihoods/lens/pixelization/pixelized_likelihood_cuda.hpp"
 #include "likelihoods/lens/simulator.hpp"
 
 namespace nslab {
@@ -66,17 +67,36 @@ SourceFactory delaunay_source(const CellId& cell, const Settings& settings) {
   };
 }
 
+// What either backend's likelihood is made of, read and checked in this order.
+struct PixelizedInputs {
+  InversionFormulation formulation;
+  std::shared_ptr<const MaskedImaging> imaging;
+  std::shared_ptr<const PixelizedSource> source;
+};
+
 template <SourceFactory (*choose_source)(const CellId&, const Settings&)>
-std::unique_ptr<Likelihood> make_pixelized_on_host(const CellId& cell, const Settings& settings) {
+PixelizedInputs pixelized_inputs(const CellId& cell, const Settings& settings) {
   const SourceFactory make_source = choose_source(cell, settings);
   const InversionFormulation formulation = inversion_formulation_from(settings.text("inversion"));
   auto imaging = imaging_for(cell, settings);
   std::shared_ptr<const PixelizedSource> source = make_source(*imaging);
+  return {formulation, std::move(imaging), std::move(source)};
+}
+
+template <SourceFactory (*choose_source)(const CellId&, const Settings&)>
+std::unique_ptr<Likelihood> make_pixelized_on_host(const CellId& cell, const Settings& settings) {
+  PixelizedInputs in = pixelized_inputs<choose_source>(cell, settings);
   if (cell.precision == Precision::kFp32)
-    return std::make_unique<PixelizedLikelihood<float>>(std::move(imaging), std::move(source),
-                                                        formulation);
-  return std::make_unique<PixelizedLikelihood<double>>(std::move(imaging), std::move(source),
-                                                       formulation);
+    return std::make_unique<PixelizedLikelihood<float>>(std::move(in.imaging), std::move(in.source), in.formulation);
+  return std::make_unique<PixelizedLikelihood<double>>(std::move(in.imaging), std::move(in.source), in.formulation);
+}
+
+// The same cell on the device (pixelized_likelihood.cu).
+template <SourceFactory (*choose_source)(const CellId&, const Settings&)>
+std::unique_ptr<Likelihood> make_pixelized_on_device(const CellId& cell, const Settings& settings) {
+  PixelizedInputs in = pixelized_inputs<choose_source>(cell, settings);
+  return make_cuda_pixelized_likelihood(std::move(in.imaging), std::move(in.source), in.formulation, cell.precision,
+                                        cell.str());
 }
 
 LikelihoodFamily pixelized_family(const std::string& name, LikelihoodFamily::Factory on_host,
@@ -92,13 +112,14 @@ LikelihoodFamily pixelized_family(const std::string& name, LikelihoodFamily::Fac
 
 }  // namespace
 
-// The device versions join here, as the third argument (empty: none yet).
 LikelihoodFamily imaging_pixelization_family() {
-  return pixelized_family("imaging/pixelization", make_pixelized_on_host<rectangular_source>, {});
+  return pixelized_family("imaging/pixelization", make_pixelized_on_host<rectangular_source>,
+                          make_pixelized_on_device<rectangular_source>);
 }
 
 LikelihoodFamily imaging_delaunay_family() {
-  return pixelized_family("imaging/delaunay", make_pixelized_on_host<delaunay_source>, {});
+  return pixelized_family("imaging/delaunay", make_pixelized_on_host<delaunay_source>,
+                          make_pixelized_on_device<delaunay_source>);
 }
 
 }  // namespace nslab

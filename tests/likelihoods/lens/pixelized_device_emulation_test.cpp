@@ -129,7 +129,11 @@ TEST_P(PixelizedDeviceEmulation, AgreesWithTheCpuLikelihoodPointByPoint) {
     const std::vector<double> point(points.begin() + i * kPixelizedParameterCount,
                                     points.begin() + (i + 1) * kPixelizedParameterCount);
     const double spread = lens_cases::round_off_spread(*cpu, *other, point, expected[i]);
+    const double formulations = relative_difference(evaluate(*other, point)[0], expected[i]);
     ++conditioned;
+    std::cout << "[ measured ] " << case_name({c, 0}) << " point " << i << " (coefficient " << point.back()
+              << "): emulated vs CPU " << relative << "; the CPU's dense vs sparse " << formulations
+              << "; the CPU's largest movement under round-off " << spread << "\n";
     EXPECT_LE(relative, 10 * spread) << "point " << i << " (coefficient " << point.back() << "): cpu "
                                     << expected[i] << " emulated " << actual << "; the CPU's own value moves by "
                                     << spread << " under round-off";
