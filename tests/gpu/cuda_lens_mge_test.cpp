@@ -11,6 +11,7 @@
 #include <map>
 
 #include "gpu_test_support.hpp"
+#include "init_run_peak.hpp"
 #include "harness/cupti_peak_memory.hpp"
 #include "likelihoods/lens/mge_likelihood.hpp"
 #include "likelihoods/lens/mge_likelihood_cuda.hpp"
@@ -137,27 +138,14 @@ TEST(CudaMgeMemory, HstPeakIsLinearInChunkSize) {
   simulated_imaging("hst");  // the dataset lives on the host; build it outside the window
   std::size_t first_fixed = 0, first_extra = 0;
   for (std::size_t k : {1, 8, 32}) {
-    MemoryMeter& meter = device_memory_meter();
-    const std::size_t before = meter.current_bytes();
-    DevicePeakMonitor monitor(true);
-    const auto likelihood = make_cuda_mge("hst", Precision::kFp64);
-    const std::size_t fixed = meter.current_bytes() - before;
-    meter.reset_peak();
-    monitor.begin_window();
-    NssSettings settings;
-    settings.n_live = 64;
-    settings.num_delete = 32;
-    settings.chunk_size = k;
-    settings.max_evals = settings.n_live;
-    const SamplerResult result = NssSampler(*likelihood, settings).run();
-    EXPECT_EQ(result.counters.largest_batch, k);
-    const std::size_t tracked = meter.peak_bytes() - before;
-    const DevicePeak cupti = monitor.finish(tracked);
-    std::cout << "[ measured ] imaging/mge/hst/fp64 k=" << k << ": bytes_per_replica "
-              << likelihood->bytes_per_replica() << ", fixed " << fixed << ", tracked peak "
-              << tracked << ", CUPTI peak " << cupti.bytes << " (" << cupti.source
-              << (cupti.note.empty() ? "" : ": " + cupti.note) << ")\n";
-    EXPECT_EQ(tracked, k * likelihood->bytes_per_replica() + fixed) << "k = " << k;
+    const gpu_test::InitRunPeak peak =
+        gpu_test::init_run_peak([] { return make_cuda_mge("hst", Precision::kFp64); }, k, 64);
+    const std::size_t fixed = peak.fixed, tracked = peak.tracked;
+    const DevicePeak& cupti = peak.cupti;
+    std::cout << "[ measured ] imaging/mge/hst/fp64 k=" << k << ": bytes_per_replica " << peak.bytes_per_replica
+              << ", fixed " << fixed << ", tracked peak " << tracked << ", CUPTI peak " << cupti.bytes << " ("
+              << cupti.source << (cupti.note.empty() ? "" : ": " + cupti.note) << ")\n";
+    EXPECT_EQ(tracked, k * peak.bytes_per_replica + fixed) << "k = " << k;
     if (k == 1) first_fixed = fixed;
     EXPECT_EQ(fixed, first_fixed) << "the fixed overhead must not grow with k";
     if (cupti.source == "cupti" && cupti.bytes >= tracked) {

@@ -21,6 +21,7 @@
 #include <iostream>
 
 #include "gpu_test_support.hpp"
+#include "init_run_peak.hpp"
 #include "harness/cupti_peak_memory.hpp"
 #include "likelihoods/lens/device/pixelized_counts.hpp"
 #include "likelihoods/lens/fits_image.hpp"
@@ -307,27 +308,15 @@ TEST(CudaPixelizedMemory, DelaunayHstPeakIsLinearInChunkSize) {
     make_source(c.model, simulated_imaging("hst"), false);
     std::size_t first_fixed = 0, first_extra = 0;
     for (std::size_t k : {1, 4, 16, 50}) {
-      MemoryMeter& meter = device_memory_meter();
-      const std::size_t before = meter.current_bytes();
-      DevicePeakMonitor monitor(true);
-      const auto cuda = make_cuda(c);
-      const std::size_t fixed = meter.current_bytes() - before;
-      meter.reset_peak();
-      monitor.begin_window();
-      NssSettings settings;  // the init batches only (max_evals = n_live), k wide
-      settings.n_live = std::max<std::size_t>(k, 16);
-      settings.num_delete = settings.n_live / 2;
-      settings.chunk_size = k;
-      settings.max_evals = settings.n_live;
-      const SamplerResult result = NssSampler(*cuda, settings).run();
-      EXPECT_EQ(result.counters.largest_batch, k);
-      const std::size_t tracked = meter.peak_bytes() - before;
-      const DevicePeak cupti = monitor.finish(tracked);
-      per_replica[formulation] = cuda->bytes_per_replica();
-      std::cout << "[ measured ] memory " << c.name() << " k=" << k << ": bytes_per_replica "
-                << cuda->bytes_per_replica() << ", fixed " << fixed << ", tracked peak " << tracked
-                << ", CUPTI peak " << cupti.bytes << " (" << cupti.source << ")\n";
-      EXPECT_EQ(tracked, k * cuda->bytes_per_replica() + fixed) << "k = " << k;
+      const gpu_test::InitRunPeak peak =
+          gpu_test::init_run_peak([&] { return make_cuda(c); }, k, std::max<std::size_t>(k, 16));
+      const std::size_t fixed = peak.fixed, tracked = peak.tracked;
+      const DevicePeak& cupti = peak.cupti;
+      per_replica[formulation] = peak.bytes_per_replica;
+      std::cout << "[ measured ] memory " << c.name() << " k=" << k << ": bytes_per_replica " << peak.bytes_per_replica
+                << ", fixed " << fixed << ", tracked peak " << tracked << ", CUPTI peak " << cupti.bytes << " ("
+                << cupti.source << ")\n";
+      EXPECT_EQ(tracked, k * peak.bytes_per_replica + fixed) << "k = " << k;
       if (k == 1) first_fixed = fixed;
       EXPECT_EQ(fixed, first_fixed) << "the fixed overhead must not grow with k";
       ASSERT_EQ(cupti.source, "cupti") << cupti.note;
