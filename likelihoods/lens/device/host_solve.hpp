@@ -8,6 +8,7 @@
 #include <span>
 
 #include "likelihoods/lens/inversion.hpp"
+#include "likelihoods/lens/pixelization/sparse_regularization.hpp"
 
 namespace nslab {
 
@@ -22,6 +23,13 @@ std::size_t host_solve_scratch_bytes(const LinearParameterLayout& layout);
 template <class Real>
 InversionSolution solve_on_host(const LinearParameterLayout& layout, const Real* curvature,
                                 const double* data_vector, std::span<const double> regularization,
+                                double* solution, std::byte* scratch, std::size_t scratch_bytes);
+
+// The same with a pixelized source's sparse H and its ln det H: the CPU's
+// solve_regularized_inversion.
+template <class Real>
+InversionSolution solve_regularized_on_host(const LinearParameterLayout& layout, const Real* curvature,
+                                            const double* data_vector, const SparseRegularization& regularization,
                                 double* solution, std::byte* scratch, std::size_t scratch_bytes);
 
 }  // namespace nslab

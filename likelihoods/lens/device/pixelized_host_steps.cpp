@@ -8,14 +8,30 @@
 #include "core/denormals.hpp"
 #include "likelihoods/lens/device/host_solve.hpp"
 #include "likelihoods/lens/lens_parameters.hpp"
+#include "likelihoods/lens/mesh/constant_split.hpp"
 
 namespace nslab {
 
 using namespace pixelized_device;
 
+namespace {
+
+// The first kAllocationAlignment-aligned byte of `memory` (sized with that
+// much to spare), and an arena over the rest.
+std::byte* aligned_start(std::vector<std::byte>& memory) {
+  std::byte* base = memory.data();
+  const auto address = reinterpret_cast<std::uintptr_t>(base);
+  return base + (kAllocationAlignment - address % kAllocationAlignment) % kAllocationAlignment;
+}
+
+ScratchArena aligned_arena(std::vector<std::byte>& memory) {
+  return ScratchArena(aligned_start(memory), memory.size() - kAllocationAlignment);
+}
+
+}  // namespace
+
 PixelizedHostPoint::PixelizedHostPoint(const PixelizedPlan& plan)
-    : regularization_(static_cast<std::size_t>(plan.sources) * plan.sources),
-      solve_scratch_(aligned_bytes(host_solve_scratch_bytes(plan.layout)) + kAllocationAlignment),
+    : solve_scratch_(aligned_bytes(host_solve_scratch_bytes(plan.layout)) + kAllocationAlignment),
       border_y_(plan.border.size()), border_x_(plan.border.size()), border_order_(plan.border.size()) {
   std::iota(border_order_.begin(), border_order_.end(), 0);
   if (plan.mesh == PixelizedMesh::kDelaunay) {
@@ -56,10 +72,12 @@ bool PixelizedHostPoint::prepare(const PixelizedPlan& plan, const PixelizedSourc
   row[kEllipseA] = ellipse.a, row[kEllipseB] = ellipse.b;
   row[kEllipseCos] = std::cos(ellipse.phi), row[kEllipseSin] = std::sin(ellipse.phi);
 
-  const Eigen::Index s = plan.sources;
-  Eigen::Map<Eigen::MatrixXd> h(regularization_.data(), s, s);
   if (!delaunay) {
-    dynamic_cast<const RectangularSource&>(source).mesh().constant_regularization(coefficient, h);
+    const RectangularAdaptImageMesh& mesh = dynamic_cast<const RectangularSource&>(source).mesh();
+    const std::size_t entries = mesh.constant_regularization_entries();
+    regularization_memory_.resize(entries * sizeof(double));
+    regularization_ = mesh.constant_regularization(
+        coefficient, std::span<double>(reinterpret_cast<double*>(regularization_memory_.data()), entries));
     return finite;
   }
   // Delaunay: DelaunaySource::map's steps; its rows go to the device.
@@ -79,7 +97,13 @@ bool PixelizedHostPoint::prepare(const PixelizedPlan& plan, const PixelizedSourc
       try {
         const DelaunayTriangulation triangulation(vertex_y_, vertex_x_, storage_->view());
         mesh.interpolate(triangulation, traced_y_, traced_x_, rows_);
-        mesh.regularization(triangulation, coefficient, dual_area_, regularization_);
+        const std::size_t v = static_cast<std::size_t>(plan.sources);
+        const std::size_t contributions = constant_split_contributions(v);
+        regularization_memory_.resize(SparseRegularizationAssembly::scratch_bytes(v, contributions) +
+                                      kAllocationAlignment);
+        ScratchArena arena = aligned_arena(regularization_memory_);
+        SparseRegularizationAssembly assembly(v, contributions, arena);
+        regularization_ = mesh.regularization(triangulation, coefficient, dual_area_, assembly);
         mapped = true;
       } catch (const std::runtime_error&) {
         for (PixelMapping& r : rows_) r = PixelMapping{{-1, -1, -1, -1}, {0.0, 0.0, 0.0, 0.0}};
@@ -94,11 +118,9 @@ template <class Real>
 InversionSolution PixelizedHostPoint::solve(const PixelizedPlan& plan, const Real* curvature,
                                             const double* data_vector, double* solution) {
   const FlushDenormalsScope flush;
-  std::byte* base = solve_scratch_.data();
-  const auto address = reinterpret_cast<std::uintptr_t>(base);
-  base += (kAllocationAlignment - address % kAllocationAlignment) % kAllocationAlignment;
-  return solve_on_host<Real>(plan.layout, curvature, data_vector, regularization_, solution, base,
-                             solve_scratch_.size() - kAllocationAlignment);
+  std::byte* base = aligned_start(solve_scratch_);
+  return solve_regularized_on_host<Real>(plan.layout, curvature, data_vector, regularization_, solution, base,
+                                         solve_scratch_.size() - kAllocationAlignment);
 }
 
 template InversionSolution PixelizedHostPoint::solve<double>(const PixelizedPlan&, const double*,

@@ -16,15 +16,15 @@
 
 #include "likelihoods/lens/device/pixelized_plan.hpp"
 #include "likelihoods/lens/mesh/delaunay.hpp"
+#include "likelihoods/lens/pixelization/sparse_regularization.hpp"
 
 namespace nslab {
 
-// Host memory of one staged point: H, the Delaunay working arrays, and the
-// solve's scratch.
+// Host memory of one staged point: H (sparse), the Delaunay working arrays,
+// and the solve's scratch.
 class PixelizedHostPoint {
  public:
   explicit PixelizedHostPoint(const PixelizedPlan& plan);
-  std::span<double> regularization() { return regularization_; }
   std::span<std::byte> solve_scratch() { return solve_scratch_; }
 
   // The row (pixelized_device::kValuesPerPoint values), H, and for Delaunay
@@ -41,7 +41,11 @@ class PixelizedHostPoint {
                           double* solution);
 
  private:
-  std::vector<double> regularization_;
+  // H as the CPU's source makes it (sparse, with ln det H), in
+  // regularization_memory_ (the rectangular values, or the Delaunay
+  // assembly's arena), sized on first use.
+  SparseRegularization regularization_;
+  std::vector<std::byte> regularization_memory_;
   std::vector<std::byte> solve_scratch_;
   std::vector<double> border_y_, border_x_, vertex_y_, vertex_x_, dual_area_, traced_y_, traced_x_;
   std::vector<int> border_order_;

@@ -95,7 +95,7 @@ struct PixelizedPlan {
   PixelizedPlan& operator=(const PixelizedPlan&) = delete;
 
   pixelized_device::MaskedCanvas canvas() const {
-    return {masked_psf->canvas().data(), canvas_origin.data(), masked_psf->canvas_cols()};
+    return {masked_psf->canvas().data(), canvas_origin.data(), static_cast<int>(masked_psf->canvas_cols())};
   }
   int window_values() const { return w_tilde ? static_cast<int>(w_tilde->window_values()) : 0; }
   int reach_cols() const { return masked_psf->reach_cols(); }

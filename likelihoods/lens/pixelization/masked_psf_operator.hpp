@@ -49,7 +49,6 @@ class MaskedPsfOperator {
   // dc) = canvas()[origin()[i] + dr * canvas_cols() + dc].
   std::span<const std::int32_t> canvas() const { return slim_; }
   std::span<const std::ptrdiff_t> origin() const { return origin_; }
-  int canvas_cols() const { return canvas_cols_; }
   // P^T as a convolver: the turned kernel on the masked pixels alone.
   const PsfConvolver& transposed() const { return transposed_; }
 

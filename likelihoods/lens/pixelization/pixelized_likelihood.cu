@@ -432,7 +432,7 @@ class CudaPixelizedLikelihood final : public Likelihood, public DevicePhaseTimes
     tables_ = {image_y_.data(), image_x_.data(), weight_map_.data(), inverse_sigma_.data(), weighted_data_.data(),
                data_over_sigma_.data(), inverse_variance_.data(), data_.data(), noise_.data(), z_.data(),
                w_values_.data(), kernel_.data(),
-               MaskedCanvas{slim_.data(), origin_.data(), plan_.masked_psf->canvas_cols()},
+               MaskedCanvas{slim_.data(), origin_.data(), static_cast<int>(plan_.masked_psf->canvas_cols())},
                plan_.n, plan_.blurring, plan_.sources, plan_.parameters, plan_.side,
                imaging_->dataset.psf.rows, imaging_->dataset.psf.cols, plan_.window_values(), plan_.reach_cols()};
     // CUB's sort workspace, sized once for the largest sort (fixed overhead:
