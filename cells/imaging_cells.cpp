@@ -23,10 +23,11 @@ std::shared_ptr<const MaskedImaging> imaging_for(const CellId& cell, const Setti
   if (dataset == "simulated")
     return make_masked_imaging(cached_simulated_dataset(instrument), instrument.mask_radius);
   const std::filesystem::path folder(dataset);
-  if (!std::filesystem::exists(folder / "data.fits"))
-    throw UsageError("setting dataset='" + dataset +
-                     "': no data.fits there (give a folder of PyAutoLens FITS files, or "
-                     "'simulated')");
+  for (const char* file : {"data.fits", "noise_map.fits", "psf.fits"})
+    if (!std::filesystem::exists(folder / file))
+      throw UsageError("setting dataset='" + dataset + "': no " + file +
+                       " there (give a folder of PyAutoLens FITS files data.fits, noise_map.fits "
+                       "and psf.fits, or 'simulated')");
   double header_scale = 0.0;
   if (read_fits_keyword(folder / "data.fits", "PIXSCALE", header_scale) &&
       std::abs(header_scale - instrument.pixel_scale) > 1e-9 * instrument.pixel_scale)
@@ -34,7 +35,13 @@ std::shared_ptr<const MaskedImaging> imaging_for(const CellId& cell, const Setti
                      std::to_string(header_scale) + "\" is not the " + instrument.name +
                      " instrument's " + std::to_string(instrument.pixel_scale) +
                      "\"; pick the matching instrument");
-  ImagingDataset read = read_imaging_dataset(folder, instrument.pixel_scale);
+  // The dataset is what the user gave: a malformed one is refused (exit 2).
+  ImagingDataset read;
+  try {
+    read = read_imaging_dataset(folder, instrument.pixel_scale);
+  } catch (const RunError& error) {
+    throw UsageError("setting dataset='" + dataset + "': " + error.what());
+  }
   // Without PIXSCALE the scale is assumed, so the shape must be the
   // instrument's own canvas: a 141x141 HST image fitted as `ci` would
   // otherwise be read at the wrong scale without a word.
@@ -44,7 +51,11 @@ std::shared_ptr<const MaskedImaging> imaging_for(const CellId& cell, const Setti
                      std::to_string(read.data.cols) + " image without a PIXSCALE keyword is not the " +
                      instrument.name + " instrument's " + std::to_string(instrument.grid_size()) + "x" +
                      std::to_string(instrument.grid_size()) + " canvas; pick the matching instrument");
-  return make_masked_imaging(std::move(read), instrument.mask_radius);
+  try {
+    return make_masked_imaging(std::move(read), instrument.mask_radius);
+  } catch (const RunError& error) {
+    throw UsageError("setting dataset='" + dataset + "': " + error.what());
+  }
 }
 
 }  // namespace nslab

@@ -1,5 +1,7 @@
 #include "cells/likelihood_registry.hpp"
 
+#include <algorithm>
+#include <cctype>
 #include <map>
 
 #include "core/error.hpp"
@@ -20,6 +22,16 @@ const std::vector<LikelihoodFamily>& likelihood_families() {
 
 const LikelihoodFamily& likelihood_family(const std::string& name) {
   if (name.rfind("plugin/", 0) == 0 && name.size() > 7) {
+    // NAME becomes a results folder: nothing that walks the tree or globs.
+    const std::string plugin = name.substr(7);
+    const bool named = std::isalnum(static_cast<unsigned char>(plugin[0])) &&
+                       std::all_of(plugin.begin(), plugin.end(), [](unsigned char c) {
+                         return std::isalnum(c) || c == '_' || c == '-' || c == '.';
+                       });
+    if (!named)
+      throw UsageError("plugin name '" + plugin +
+                       "' is not letters, digits, '_', '-' and '.' starting with a letter or digit "
+                       "(it names a results folder)");
     // Plugin families are made on demand, one per NAME, and live as long as
     // the program (callers keep references).
     static std::map<std::string, LikelihoodFamily> plugins;

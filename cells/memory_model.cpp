@@ -54,6 +54,8 @@ std::size_t parse_byte_size(const std::string& text) {
   else if (unit == "TB") scale = 1e12;
   else throw UsageError("unknown size unit '" + unit + "' in '" + text + "' (use B, KiB, MiB, GiB, MB, GB)");
   if (!(value >= 0) || !std::isfinite(value)) throw UsageError("'" + text + "' is not a size");
+  if (value * scale >= 18446744073709551615.0)
+    throw UsageError("'" + text + "' is out of range (sizes up to 16 EiB)");
   return static_cast<std::size_t>(value * scale);
 }
 

@@ -1,16 +1,9 @@
 #include "cells/settings.hpp"
 
-#include <charconv>
-#include <cmath>
-
 #include "core/error.hpp"
+#include "core/number_parsing.hpp"
 
 namespace nslab {
-namespace {
-[[noreturn]] void bad_value(const std::string& key, const std::string& value, const char* what) {
-  throw UsageError("setting " + key + "=" + value + " is not " + what);
-}
-}  // namespace
 
 const std::string& Settings::text(const std::string& key) const {
   const auto found = values_.find(key);
@@ -19,45 +12,24 @@ const std::string& Settings::text(const std::string& key) const {
 }
 
 std::int64_t Settings::integer(const std::string& key) const {
-  const std::string& value = text(key);
-  std::int64_t result = 0;
-  const auto [end, error] = std::from_chars(value.data(), value.data() + value.size(), result);
-  if (error != std::errc() || end != value.data() + value.size()) bad_value(key, value, "an integer");
-  return result;
+  return parse_integer(text(key), "setting " + key, "=");
 }
 
 std::size_t Settings::count(const std::string& key) const {
-  const std::int64_t value = integer(key);
-  if (value < 0) bad_value(key, text(key), "a non-negative integer");
-  return static_cast<std::size_t>(value);
+  return static_cast<std::size_t>(parse_unsigned(text(key), "setting " + key, "="));
 }
 
 std::uint64_t Settings::unsigned_integer(const std::string& key) const {
-  const std::string& value = text(key);
-  std::uint64_t result = 0;
-  const auto [end, error] = std::from_chars(value.data(), value.data() + value.size(), result);
-  if (error != std::errc() || end != value.data() + value.size())
-    bad_value(key, value, "a non-negative integer");
-  return result;
+  return parse_unsigned(text(key), "setting " + key, "=");
 }
 
-double Settings::real(const std::string& key) const {
-  const std::string& value = text(key);
-  try {
-    std::size_t used = 0;
-    const double result = std::stod(value, &used);
-    if (used != value.size() || std::isnan(result)) bad_value(key, value, "a number");
-    return result;
-  } catch (const std::logic_error&) {
-    bad_value(key, value, "a number");
-  }
-}
+double Settings::real(const std::string& key) const { return parse_real(text(key), "setting " + key, "="); }
 
 bool Settings::boolean(const std::string& key) const {
   const std::string& value = text(key);
   if (value == "true" || value == "1" || value == "yes") return true;
   if (value == "false" || value == "0" || value == "no") return false;
-  bad_value(key, value, "true or false");
+  throw UsageError("setting " + key + "=" + value + " is not true or false");
 }
 
 std::pair<std::string, std::string> parse_assignment(const std::string& text) {
@@ -71,7 +43,10 @@ std::map<std::string, std::string> parse_assignments(const std::vector<std::stri
   std::map<std::string, std::string> overrides;
   for (const auto& text : texts) {
     auto [key, value] = parse_assignment(text);
-    overrides[key] = value;
+    const auto [slot, added] = overrides.emplace(key, value);
+    if (!added)
+      throw UsageError("--set " + key + " is given twice (" + slot->second + " and " + value +
+                       "); give each setting once");
   }
   return overrides;
 }

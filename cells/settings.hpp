@@ -31,7 +31,7 @@ class Settings {
 
 // Parses "key=value" (from --set); throws UsageError when there is no '='.
 std::pair<std::string, std::string> parse_assignment(const std::string& text);
-// Many of them; a later assignment of a key wins.
+// Many of them; a key given twice is refused (which one was meant?).
 std::map<std::string, std::string> parse_assignments(const std::vector<std::string>& texts);
 
 }  // namespace nslab

@@ -1,13 +1,16 @@
 // nslab eval CELL [--at prior-median|v1,v2,...] [--set k=v]... [--json] [--profile N]
 #include <chrono>
+#include <cmath>
 #include <iostream>
 #include <sstream>
 
 #include "cells/cell_catalog.hpp"
 #include "cells/likelihood_registry.hpp"
 #include "core/error.hpp"
+#include "core/number_parsing.hpp"
 #include "core/phase_profile.hpp"
 #include "harness/commands/commands.hpp"
+#include "harness/commands/option_checks.hpp"
 #include "harness/run_cell.hpp"
 
 namespace nslab {
@@ -62,11 +65,9 @@ std::vector<double> point_at(const Likelihood& likelihood, const std::string& at
   std::size_t i = 0;
   for (std::string item; std::getline(stream, item, ',');) {
     if (i >= point.size()) break;
-    try {
-      point[i++] = std::stod(item);
-    } catch (const std::logic_error&) {
-      throw UsageError("--at: '" + item + "' is not a number");
-    }
+    point[i++] = parse_real(item, "--at value", " ");
+    if (!std::isfinite(point[i - 1]))
+      throw UsageError("--at value " + item + " is not finite (give a point inside the prior)");
   }
   if (i != point.size() || stream.rdbuf()->in_avail() > 0)
     throw UsageError("--at needs " + std::to_string(point.size()) +
@@ -84,7 +85,8 @@ CommandRunner add_eval_command(CLI::App& app) {
   command->add_flag("--json", args->json, "print JSON");
   command->add_option("--profile", args->profile,
                       "also time N evaluations at the point on one thread, per phase (ray tracing, "
-                      "blurring, F, NNLS, ...)");
+                      "blurring, F, NNLS, ...)")
+      ->check(non_negative_integer());
   return [args] {
     const CellId cell = CellId::parse(args->cell);
     const Settings settings = resolve_settings(cell, parse_assignments(args->assignments));

@@ -8,6 +8,7 @@
 #include "cells/likelihood_registry.hpp"
 #include "cells/memory_model.hpp"
 #include "cells/sampler_registry.hpp"
+#include "core/error.hpp"
 #include "core/random_stream.hpp"
 #include "harness/commands/commands.hpp"
 #include "harness/result_tables.hpp"
@@ -50,6 +51,14 @@ CommandRunner add_probe_command(CLI::App& app) {
     const std::size_t budget = args->budget.empty() ? available : parse_byte_size(args->budget);
     const std::size_t largest_useful = sampler.largest_useful_batch(settings);
     const std::size_t fits = model.largest_k(budget, largest_useful);
+    // A recommendation of k = 0 would be a chunk size `run` refuses.
+    if (fits == 0)
+      throw UsageError(cell.str() + ": no " + sampler.batch_key + " fits in " +
+                       (args->budget.empty() ? "the free memory, " : "--budget " + args->budget + " = ") +
+                       format_bytes(double(budget)) + "; one replica needs " +
+                       format_bytes(double(model.predicted_peak(1))) + " (fixed overhead " +
+                       format_bytes(double(model.fixed_overhead_bytes)) + " + " +
+                       format_bytes(double(model.bytes_per_replica)) + " per replica)");
 
     Json out;
     out["cell"] = cell.str();

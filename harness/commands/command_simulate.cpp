@@ -5,6 +5,7 @@
 #include <iostream>
 
 #include "harness/commands/commands.hpp"
+#include "harness/commands/option_checks.hpp"
 #include "likelihoods/lens/simulator.hpp"
 
 namespace nslab {
@@ -23,7 +24,8 @@ CommandRunner add_simulate_command(CLI::App& app) {
   command->add_option("instrument", args->instrument, "ci, euclid, hst, jwst or ao")->required();
   command->add_option("--out", args->out, "folder to write data/noise_map/psf.fits into")
       ->required();
-  command->add_option("--seed", args->seed, "noise seed (the cells' datasets use 1)");
+  command->add_option("--seed", args->seed, "noise seed (the cells' datasets use 1)")
+      ->check(non_negative_integer());
   return [args] {
     const ImagingInstrument& instrument = imaging_instrument(args->instrument);
     const ImagingDataset dataset = simulate_imaging(instrument, args->seed);
