@@ -2,7 +2,9 @@
 // A minimal binary archive for sampler checkpoints: doubles are stored as
 // their bytes, so a resumed run continues from exactly the state it saved
 // (text formats lose -inf and risk rounding). Layout: magic, format
-// version, a fingerprint string, then the sampler's fields in order.
+// version, a fingerprint string, then the sampler's fields in order, then
+// (sealed()) a CRC-32 of all of it, so a flipped bit or an overwritten
+// record is refused rather than resumed into another run.
 #include <cstdint>
 #include <cstring>
 #include <string>
@@ -31,6 +33,8 @@ class ArchiveWriter {
     buffer_.append(text);
   }
   const std::string& bytes() const { return buffer_; }
+  // The bytes followed by their CRC-32 (4 bytes, little-endian).
+  std::string sealed() const;
 
  private:
   std::string buffer_;
@@ -39,7 +43,7 @@ class ArchiveWriter {
 class ArchiveReader {
  public:
   ArchiveReader(const std::string& bytes, std::string source)
-      : bytes_(bytes), source_(std::move(source)) {}
+      : bytes_(bytes), source_(std::move(source)), end_(bytes.size()) {}
   template <class T>
   void read(T& value) {
     static_assert(std::is_trivially_copyable_v<T>);
@@ -51,7 +55,7 @@ class ArchiveReader {
   void read(std::vector<T>& values) {
     std::uint64_t size = 0;
     read(size);
-    if (size > bytes_.size()) fail();
+    if (size > end_) fail();
     values.resize(size);
     for (T& value : values) read(value);
   }
@@ -62,17 +66,21 @@ class ArchiveReader {
     text.assign(bytes_.data() + offset_, size);
     offset_ += size;
   }
-  bool at_end() const { return offset_ == bytes_.size(); }
+  bool at_end() const { return offset_ == end_; }
+  // Checks the CRC-32 that sealed() appended and stops reading before it;
+  // throws UsageError naming the file when it does not match.
+  void check_seal();
 
  private:
   void need(std::size_t size) {
-    if (offset_ + size > bytes_.size()) fail();
+    if (size > end_ || offset_ > end_ - size) fail();
   }
   [[noreturn]] void fail() const {
     throw UsageError("checkpoint " + source_ + " is truncated or corrupt; delete it to start afresh");
   }
   const std::string& bytes_;
   std::string source_;
+  std::size_t end_;  // the seal's first byte once check_seal() has run
   std::size_t offset_ = 0;
 };
 

@@ -7,8 +7,9 @@ namespace nslab {
 namespace {
 
 // /2: each network also stores its training sample count, and the state
-// its networks' training work (network_sample_epochs).
-constexpr char kMagic[] = "nslab.nautilus.checkpoint/2";
+// its networks' training work (network_sample_epochs). /3: sealed with a
+// CRC-32 (samplers/common/binary_archive.hpp).
+constexpr char kMagic[] = "nslab.nautilus.checkpoint/3";
 
 // ---- writing -------------------------------------------------------------
 
@@ -245,7 +246,7 @@ std::string serialise_nautilus_state(const NautilusState& state, const std::stri
     out.write<std::uint64_t>(value);
   out.write(counters.likelihood_wall_s);
   out.write(state.elapsed_wall_s);
-  return out.bytes();
+  return out.sealed();
 }
 
 NautilusState deserialise_nautilus_state(const std::string& bytes, const std::string& fingerprint,
@@ -253,6 +254,7 @@ NautilusState deserialise_nautilus_state(const std::string& bytes, const std::st
   Loader in(bytes, source);
   if (in.get<std::string>() != kMagic)
     throw UsageError(source + " is not a nautilus checkpoint of this nslab");
+  in.reader().check_seal();
   if (in.get<std::string>() != fingerprint)
     throw UsageError("checkpoint " + source +
                      " was written by another build or with other settings; delete it or rerun "

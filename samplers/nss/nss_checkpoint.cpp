@@ -4,7 +4,8 @@
 
 namespace nslab {
 namespace {
-constexpr char kMagic[] = "nslab.nss.checkpoint/1";
+// /2: sealed with a CRC-32 (samplers/common/binary_archive.hpp).
+constexpr char kMagic[] = "nslab.nss.checkpoint/2";
 
 template <class Archive, class State, class Counters>
 void visit_fields(Archive&& archive, State& state, Counters& counters) {
@@ -32,7 +33,7 @@ std::string serialise_nss_state(const NssState& state, const std::string& finger
   writer.write(std::string(kMagic));
   writer.write(fingerprint);
   visit_fields([&](const auto& field) { writer.write(field); }, state, state.counters);
-  return writer.bytes();
+  return writer.sealed();
 }
 
 NssState deserialise_nss_state(const std::string& bytes, const std::string& fingerprint,
@@ -41,6 +42,7 @@ NssState deserialise_nss_state(const std::string& bytes, const std::string& fing
   std::string magic, saved_fingerprint;
   reader.read(magic);
   if (magic != kMagic) throw UsageError(source + " is not an NSS checkpoint of this nslab");
+  reader.check_seal();
   reader.read(saved_fingerprint);
   if (saved_fingerprint != fingerprint)
     throw UsageError("checkpoint " + source +

@@ -1,7 +1,8 @@
 #pragma once
 // Saving and restoring an NSS run between outer steps. A checkpoint carries
-// a fingerprint (build and settings); resuming from one with another
-// fingerprint is refused, because it would silently mix two runs.
+// a fingerprint (build and settings) and a CRC-32 of its bytes; resuming
+// from one with another fingerprint is refused, because it would silently
+// mix two runs, and from one whose CRC fails, because it is corrupt.
 #include <optional>
 #include <string>
 

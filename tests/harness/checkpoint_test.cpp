@@ -36,10 +36,24 @@ TEST(Checkpoint, KilledRunResumesToTheUninterruptedResultBitForBit) {
   EXPECT_EQ(testing::wait_exit_code(pid), 128 + SIGKILL);
   ASSERT_TRUE(fs::exists(checkpoint)) << "no checkpoint was written before the kill";
   EXPECT_FALSE(fs::exists(resumed)) << "a killed run must not leave a result file";
+  const std::vector<std::string> resume = {"run", cell, "--quiet", "--set", "threads=2", "--resume",
+                                           "--checkpoint-every", "1", "--out", resumed};
 
-  ASSERT_EQ(testing::run_nslab({"run", cell, "--quiet", "--set", "threads=2", "--resume",
-                                "--checkpoint-every", "1", "--out", resumed}),
-            0);
+  // One flipped bit inside the records is refused (the checkpoint's CRC),
+  // and the checkpoint is left as it was.
+  const std::string saved = read_file(checkpoint);
+  std::string flipped = saved;
+  flipped[flipped.size() * 2 / 3] ^= 0x10;
+  write_file_atomically(checkpoint, flipped);
+  const std::string log = dir / "flipped.log";
+  EXPECT_EQ(testing::run_nslab(resume, log), 2);
+  EXPECT_NE(testing::read_text(log).find("fails its checksum"), std::string::npos) << testing::read_text(log);
+  EXPECT_FALSE(fs::exists(resumed));
+  ASSERT_TRUE(fs::exists(checkpoint));
+  EXPECT_EQ(read_file(checkpoint), flipped);
+  write_file_atomically(checkpoint, saved);
+
+  ASSERT_EQ(testing::run_nslab(resume), 0);
   const json a = json::parse(read_file(whole)), b = json::parse(read_file(resumed));
   EXPECT_GT(b["performance"]["resumed_at_iteration"].get<int>(), 0);
   EXPECT_EQ(a["results"], b["results"]);
