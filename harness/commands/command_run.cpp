@@ -1,7 +1,8 @@
 // nslab run CELL [--set k=v]... [--out FILE] [--checkpoint FILE] [--resume] [--quiet]
 //                [--seeds N [--first-seed S]] [--repeat R]
-// Measures with run_cell, writes with result_document, and removes each
-// run's checkpoint only once its result file is in place.
+// Checks every output and locks each before its run, measures with run_cell,
+// writes with result_document, and removes each run's checkpoint only once
+// its result file is in place.
 #include <filesystem>
 #include <iostream>
 
@@ -9,7 +10,9 @@
 #include "cells/settings.hpp"
 #include "core/atomic_file.hpp"
 #include "core/error.hpp"
+#include "core/output_lock.hpp"
 #include "harness/commands/commands.hpp"
+#include "harness/commands/option_checks.hpp"
 #include "harness/result_writer.hpp"
 #include "harness/run_cell.hpp"
 #include "harness/run_naming.hpp"
@@ -51,12 +54,16 @@ CommandRunner add_run_command(CLI::App& app) {
   command->add_option("--results-root", args->root, "folder of the default result path");
   command->add_option("--checkpoint", args->checkpoint, "checkpoint file (default <out>.checkpoint)");
   command->add_flag("--resume", args->resume, "continue from the run's checkpoint if there is one");
-  command->add_option("--checkpoint-every", args->checkpoint_every, "outer steps (NSS) or batches (Nautilus) between checkpoints");
+  command->add_option("--checkpoint-every", args->checkpoint_every, "outer steps (NSS) or batches (Nautilus) between checkpoints")
+      ->check(non_negative_integer());
   command->add_flag("--quiet", args->quiet, "no progress on stderr");
-  command->add_option("--seeds", args->seeds, "run N seeds (one file each, ,seed=S in the name)");
+  command->add_option("--seeds", args->seeds, "run N seeds (one file each, ,seed=S in the name)")
+      ->check(non_negative_integer());
   command->add_option("--first-seed", args->first_seed, "the first of --seeds (default: the cell's seed)")
+      ->check(non_negative_integer())
       ->each([args](const std::string&) { args->first_seed_given = true; });
-  command->add_option("--repeat", args->repeat, "run each seed R times (one file each, ,repeat=r in the name)");
+  command->add_option("--repeat", args->repeat, "run each seed R times (one file each, ,repeat=r in the name)")
+      ->check(non_negative_integer());
   return [args] {
     const CellId cell = CellId::parse(args->cell);
     RunOptions options;
@@ -80,10 +87,28 @@ CommandRunner add_run_command(CLI::App& app) {
     std::vector<std::string> seeds;
     const std::uint64_t first = args->first_seed_given ? args->first_seed : settings.unsigned_integer("seed");
     for (std::size_t i = 0; i < args->seeds; ++i) seeds.push_back(std::to_string(first + i));
-    for (const PlannedRun& planned : plan_repeated_runs(out, options.overrides, seeds, args->repeat)) {
+    const std::vector<PlannedRun> runs = plan_repeated_runs(out, options.overrides, seeds, args->repeat);
+    const auto checkpoint_of = [&](const PlannedRun& planned) {
+      return args->checkpoint.empty() ? checkpoint_path_for(planned.path) : args->checkpoint;
+    };
+    // Every output is checked before any work: a bad --out costs nothing and
+    // never loses a checkpoint.
+    for (const PlannedRun& planned : runs) {
+      check_output_file(planned.path, "--out");
+      check_output_file(checkpoint_of(planned), "the checkpoint");
+      if (!options.resume && std::filesystem::exists(checkpoint_of(planned)))
+        throw UsageError(checkpoint_of(planned) + " exists: a run of " + planned.path +
+                         " did not finish. Continue it with --resume, or delete the checkpoint to "
+                         "start afresh");
+    }
+    for (const PlannedRun& planned : runs) {
       RunOptions one = options;
       one.overrides = planned.overrides;
-      one.checkpoint_path = args->checkpoint.empty() ? checkpoint_path_for(planned.path) : args->checkpoint;
+      one.checkpoint_path = checkpoint_of(planned);
+      const OutputLock lock(planned.path);  // one run per output at a time
+      if (!one.resume && std::filesystem::exists(one.checkpoint_path))  // left since the check above
+        throw UsageError(one.checkpoint_path + " exists: another run of " + planned.path +
+                         " left it. Continue it with --resume, or delete it to start afresh");
       const Json document = result_document(run_cell(cell, one));
       write_file_atomically(planned.path, document.dump(2) + "\n");
       std::filesystem::remove(one.checkpoint_path);  // only now is the run safe

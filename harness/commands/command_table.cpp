@@ -27,6 +27,7 @@ CommandRunner add_table_command(CLI::App& app) {
   command->add_flag("--include-unfinished", args->include_unfinished,
                     "show runs stopped by max_evals/max_wall_s beside finished ones (marked)");
   return [args] {
+    if (!args->out.empty()) check_output_file(args->out, "--out");
     if (args->format != "md" && args->format != "csv" && args->format != "runs")
       throw UsageError("--format must be md, csv or runs, not '" + args->format + "'");
     const std::vector<std::string> paths = args->paths.empty() ? std::vector<std::string>{"results"} : args->paths;
