@@ -1,10 +1,10 @@
 #include "core/allocator.hpp"
 
 #include <cstdlib>
-#include <fstream>
 #include <string>
 
 #include "core/error.hpp"
+#include "core/host_memory.hpp"
 
 namespace nslab {
 
@@ -22,13 +22,7 @@ void Allocator::deallocate(void* pointer, std::size_t bytes) {
   meter().remove(aligned_bytes(bytes));
 }
 
-std::size_t Allocator::available_bytes() const {
-  std::ifstream meminfo("/proc/meminfo");
-  for (std::string line; std::getline(meminfo, line);) {
-    if (line.rfind("MemAvailable:", 0) == 0) return std::stoull(line.substr(13)) * 1024;  // kB
-  }
-  return 0;
-}
+std::size_t Allocator::available_bytes() const { return host_memory_room().bytes; }
 
 namespace {
 class HostAllocator final : public Allocator {
@@ -39,8 +33,7 @@ class HostAllocator final : public Allocator {
  private:
   void* do_allocate(std::size_t bytes) override {
     void* pointer = std::aligned_alloc(kAllocationAlignment, bytes);
-    if (pointer == nullptr)
-      throw RunError("host allocation of " + std::to_string(bytes) + " bytes failed");
+    if (pointer == nullptr) throw OutOfHostMemory(host_allocation_failure(bytes));
     return pointer;
   }
   void do_deallocate(void* pointer) override { std::free(pointer); }

@@ -31,7 +31,8 @@ class Allocator {
   virtual bool is_device() const = 0;
   // Bytes this memory space could still hand out [bytes]: the budget that
   // chunk_size=auto / n_batch=auto and `nslab probe` fit k into. The host's
-  // is MemAvailable; a device allocator reports the device's free memory.
+  // is host_memory_room() (MemAvailable, ulimit -v, the cgroup limit); a
+  // device allocator reports the device's free memory.
   virtual std::size_t available_bytes() const;
 
  private:

@@ -1,6 +1,6 @@
 #pragma once
-// The three ways a command fails, each with its exit status (harness.md):
-// a bad request (2), a run that failed (1), a device out of memory (3).
+// The ways a command fails, each with its exit status (docs/exit-status.md):
+// a bad request (2), a run that failed (1), out of device or host memory (3).
 #include <stdexcept>
 #include <string>
 
@@ -19,6 +19,12 @@ struct RunError : std::runtime_error {
 // The device could not hold the requested batch: exit status 3. The message
 // names the cell, k, the bytes asked for and free, and the probe's k.
 struct OutOfDeviceMemory : RunError {
+  using RunError::RunError;
+};
+
+// A host allocation failed: exit status 3. The message says how much was
+// asked, how much room is left and what bounds it (ulimit -v, ...).
+struct OutOfHostMemory : RunError {
   using RunError::RunError;
 };
 

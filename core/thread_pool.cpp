@@ -1,5 +1,7 @@
 #include "core/thread_pool.hpp"
 
+#include <sched.h>
+
 #include <algorithm>
 #include <exception>
 #include <memory>
@@ -83,10 +85,19 @@ std::unique_ptr<ThreadPool>& pool_slot() {
 }
 }  // namespace
 
-void set_default_threads(std::size_t threads) {
-  if (threads == 0) threads = std::max<std::size_t>(1, std::thread::hardware_concurrency());
+std::size_t hardware_threads() {
+  cpu_set_t cpus;
+  CPU_ZERO(&cpus);
+  if (sched_getaffinity(0, sizeof(cpus), &cpus) == 0 && CPU_COUNT(&cpus) > 0)
+    return static_cast<std::size_t>(CPU_COUNT(&cpus));
+  return std::max<std::size_t>(1, std::thread::hardware_concurrency());
+}
+
+std::size_t set_default_threads(std::size_t threads) {
+  threads = threads == 0 ? hardware_threads() : std::min(threads, hardware_threads());
   auto& pool = pool_slot();
   if (!pool || pool->size() != threads) pool = std::make_unique<ThreadPool>(threads);
+  return threads;
 }
 
 ThreadPool& default_thread_pool() {

@@ -36,8 +36,15 @@ class ThreadPool {
   bool stopping_ = false;
 };
 
-// The pool likelihood batches run on; `threads` = 0 means all hardware threads.
+// The CPUs this process may run on (its affinity mask: taskset, cgroup
+// cpusets), at least 1.
+std::size_t hardware_threads();
+
+// The pool likelihood batches run on. set_default_threads(0) sizes it to
+// hardware_threads(); a larger request is capped there (more threads than
+// CPUs only contend, and a slip like threads=100000 would exhaust the host's
+// process table). Returns the size used, so a caller can say it capped.
 ThreadPool& default_thread_pool();
-void set_default_threads(std::size_t threads);
+std::size_t set_default_threads(std::size_t threads);
 
 }  // namespace nslab

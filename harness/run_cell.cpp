@@ -1,6 +1,7 @@
 #include "harness/run_cell.hpp"
 
 #include <chrono>
+#include <cstdio>
 
 #include "build_info.hpp"
 #include "cells/cell_catalog.hpp"
@@ -8,11 +9,13 @@
 #include "cells/sampler_registry.hpp"
 #include "core/backend.hpp"
 #include "core/error.hpp"
+#include "core/host_memory.hpp"
 #include "core/memory_meter.hpp"
 #include "core/thread_pool.hpp"
 #include "harness/cupti_peak_memory.hpp"
 #include "harness/device_info_cuda.hpp"
 #include "harness/progress_printer.hpp"
+#include "harness/result_tables.hpp"
 
 namespace nslab {
 namespace {
@@ -25,6 +28,18 @@ std::string checkpoint_fingerprint(const CellId& cell, const Settings& settings)
   for (const auto& [key, value] : settings.values())
     if (key != "threads" && key != "max_wall_s") fingerprint += " " + key + "=" + value;
   return fingerprint;
+}
+
+// The live points alone (coordinates, log L and one more double each) must
+// fit in host memory: a slip like n_live=1e9 is refused before it allocates.
+void check_live_points_fit(const Settings& settings, std::size_t dim) {
+  const std::size_t n_live = settings.count("n_live");
+  const double bytes = 8.0 * static_cast<double>(n_live) * static_cast<double>(dim + 2);
+  const HostMemoryRoom room = host_memory_room();
+  if (bytes > static_cast<double>(room.bytes))
+    throw UsageError("n_live=" + std::to_string(n_live) + " needs at least " + format_bytes(bytes) +
+                     " of host memory for its live points; this process may take " +
+                     format_bytes(static_cast<double>(room.bytes)) + " more (" + room.bound + ")");
 }
 
 }  // namespace
@@ -52,13 +67,20 @@ CellRun run_cell(const CellId& cell, const RunOptions& options) {
   CellRun run;
   run.cell = cell;
   Settings settings = resolve_settings(cell, options.overrides);
-  set_default_threads(settings.count("threads"));
+  const std::size_t requested_threads = settings.count("threads");
+  const std::size_t threads = set_default_threads(requested_threads);
+  if (requested_threads > threads) {  // the result file records the threads used
+    std::fprintf(stderr, "nslab: threads=%zu capped at %zu, the CPUs this process may use\n",
+                 requested_threads, threads);
+    settings.set("threads", std::to_string(threads));
+  }
   run.device = device_info_for_backend(settings.text("backend"));
   // Records from before the likelihood allocates, so its fixed data counts too.
   DevicePeakMonitor device_peak_monitor(run.device.backend == "cuda");
   const auto likelihood = make_likelihood(cell, settings);
   const SamplerKind& sampler = sampler_kind(cell.sampler);
   run.batch_key = sampler.batch_key;
+  check_live_points_fit(settings, likelihood->dim());
 
   MemoryMeter& meter = likelihood->workspace_allocator().meter();
   MemoryRecord& memory = run.memory;

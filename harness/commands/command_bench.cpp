@@ -8,8 +8,10 @@
 #include "build_info.hpp"
 #include "core/error.hpp"
 #include "cells/settings.hpp"
+#include "core/thread_pool.hpp"
 #include "harness/benchmarks.hpp"
 #include "harness/commands/commands.hpp"
+#include "harness/commands/option_checks.hpp"
 
 namespace nslab {
 namespace {
@@ -30,15 +32,22 @@ CommandRunner add_bench_command(CLI::App& app) {
                       "globs of <family>/<instrument>/<precision> to time per batch")
       ->delimiter(',');
   command->add_option("--nss-steps", args->nss_steps, "glob of <family>/<instrument>/<precision> for NSS outer-step benchmarks");
-  command->add_option("--batch-sizes", args->batch_sizes, "k values for the likelihood and NSS-step benchmarks")->delimiter(',');
+  command->add_option("--batch-sizes", args->batch_sizes, "k values for the likelihood and NSS-step benchmarks")
+      ->delimiter(',')
+      ->check(non_negative_integer());
   command->add_option("--vary", args->variations,
                       "KEY=V1,V2: time the likelihoods at each value of a setting (e.g. inversion=dense,sparse)");
   command->add_option("--threads", args->threads, "thread counts for the likelihood benchmarks (e.g. 1,2)")
-      ->delimiter(',');
+      ->delimiter(',')
+      ->check(non_negative_integer());
   return [args, command] {
     BenchSelection selection = default_bench_selection(build_info::kPrecision);
     if (!args->cells.empty()) selection.cell_glob = args->cells;
     if (!args->likelihoods.empty()) selection.likelihood_globs = args->likelihoods;
+    for (std::size_t threads : args->threads)  // a larger pool would be capped: the label would lie
+      if (threads > hardware_threads())
+        throw UsageError("--threads " + std::to_string(threads) + " is more than the " +
+                         std::to_string(hardware_threads()) + " CPUs this process may use");
     if (!args->threads.empty()) selection.threads = args->threads;
     for (const std::string& variation : args->variations) {
       const auto [key, values] = parse_assignment(variation);
