@@ -15,8 +15,8 @@ LikelihoodFamily plugin_family(const std::string& name) {
       throw UsageError("plugin cells have '-' as their instrument, e.g. nss/plugin/NAME/-/fp64");
   };
   // Host only: no make_on_device, so backend=cuda is refused.
-  family.make = [](const CellId&, const Settings& settings) -> std::unique_ptr<Likelihood> {
-    return PluginLikelihood::load(settings.text("plugin"));
+  family.make = [](const CellId& cell, const Settings& settings) -> std::unique_ptr<Likelihood> {
+    return PluginLikelihood::load(settings.text("plugin"), cell.model);
   };
   return family;
 }

@@ -1,13 +1,19 @@
 // nslab: the command line of harness.md.
 #include <cstdio>
+#include <cstring>
 #include <map>
 
 #include <CLI/CLI.hpp>
 
 #include "core/error.hpp"
+#include "core/host_memory.hpp"
 #include "harness/commands/commands.hpp"
+#include "likelihoods/plugin/plugin_channel.hpp"
 
 int main(int argc, char** argv) {
+  // nslab started as the process a plugin runs in (likelihoods/plugin/).
+  if (argc > 1 && std::strcmp(argv[1], nslab::plugin_channel::kHostArgument) == 0)
+    nslab::plugin_channel::plugin_host_main(argc, argv);
   CLI::App app{"nslab: GPU nested sampling benchmarks for strong-lens likelihoods"};
   app.require_subcommand(1);
   std::map<CLI::App*, nslab::CommandRunner> runners;
@@ -26,6 +32,10 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "nslab: %s (try --help)\n", error.what());
     return nslab::kExitUsage;
   }
+  auto out_of_host_memory = [](const std::string& what) {
+    std::fprintf(stderr, "nslab: out of host memory: %s\n", what.c_str());
+    return nslab::kExitOutOfMemory;
+  };
   try {
     for (const auto& [subcommand, runner] : runners)
       if (subcommand->parsed()) return runner();
@@ -35,6 +45,12 @@ int main(int argc, char** argv) {
   } catch (const nslab::OutOfDeviceMemory& error) {
     std::fprintf(stderr, "nslab: out of device memory: %s\n", error.what());
     return nslab::kExitOutOfMemory;
+  } catch (const nslab::OutOfHostMemory& error) {
+    return out_of_host_memory(error.what());
+  } catch (const std::bad_alloc&) {
+    return out_of_host_memory(nslab::host_allocation_failure(0));
+  } catch (const std::length_error&) {  // a container asked for more than max_size()
+    return out_of_host_memory(nslab::host_allocation_failure(0));
   } catch (const std::exception& error) {
     std::fprintf(stderr, "nslab: run failed: %s\n", error.what());
     return nslab::kExitRunFailed;

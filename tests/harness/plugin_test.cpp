@@ -31,14 +31,27 @@ TEST(Plugin, ExamplePluginRunsInNssAndNautilusWithItsEvidence) {
 }
 
 TEST(Plugin, WrongAbiMissingFileAndMissingSettingExitTwo) {
+  const fs::path dir = fs::path(NSLAB_BINARY_DIR) / "test-scratch" / "plugin-refused";
+  fs::create_directories(dir);
+  const std::string out = dir / "result.json", log = dir / "log";
+  auto says = [&](const std::string& words) {
+    const std::string text = testing::read_text(log);
+    return text.find(words) != std::string::npos ? ::testing::AssertionSuccess()
+                                                 : ::testing::AssertionFailure() << text;
+  };
   EXPECT_EQ(testing::run_nslab({"run", "nss/plugin/bad/-/fp64", "--quiet", "--set",
-                                "plugin=" + kPlugins + "libnslab_wrong_abi_plugin.so", "--out", "/dev/null"}),
+                                "plugin=" + kPlugins + "libnslab_wrong_abi_plugin.so", "--out", out}, log),
             2);
+  EXPECT_TRUE(says("abi_version 2, this nslab speaks 1"));
   EXPECT_EQ(testing::run_nslab({"run", "nss/plugin/none/-/fp64", "--quiet", "--set",
-                                "plugin=/nonexistent/libx.so", "--out", "/dev/null"}),
+                                "plugin=/nonexistent/libx.so", "--out", out}, log),
             2);
-  EXPECT_EQ(testing::run_nslab({"run", "nss/plugin/none/-/fp64", "--quiet", "--out", "/dev/null"}), 2);
-  EXPECT_EQ(testing::run_nslab({"run", "nss/plugin/none/x/fp64", "--quiet", "--out", "/dev/null"}), 2);
+  EXPECT_TRUE(says("cannot load plugin /nonexistent/libx.so"));
+  EXPECT_EQ(testing::run_nslab({"run", "nss/plugin/none/-/fp64", "--quiet", "--out", out}, log), 2);
+  EXPECT_TRUE(says("--set plugin="));
+  EXPECT_EQ(testing::run_nslab({"run", "nss/plugin/none/x/fp64", "--quiet", "--out", out}, log), 2);
+  EXPECT_TRUE(says("'-' as their instrument"));
+  EXPECT_FALSE(fs::exists(out));
 }
 
 }  // namespace
