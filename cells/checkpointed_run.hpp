@@ -1,12 +1,14 @@
 #pragma once
 // A sampler run under the harness's RunControl, written once for every
 // sampler: resume from the checkpoint when asked, save one every
-// checkpoint_every iterations, report progress after every step.
+// checkpoint_every iterations and when a signal stops the run, report
+// progress after every step.
 //
 // The checkpoint is left in place when the run ends: the caller removes it
 // once the result is safely written (command_run.cpp), so a failed write
 // still leaves something to resume from.
 #include <filesystem>
+#include <functional>
 #include <optional>
 #include <string>
 
@@ -26,15 +28,18 @@ SamplerResult run_checkpointed(const Algorithm& algorithm, const RunControl& con
   std::optional<State> resumed;
   if (control.resume && !checkpoint.empty() && std::filesystem::exists(checkpoint))
     resumed = deserialise(read_file(checkpoint), control.fingerprint, checkpoint);
+  const bool checkpointing = !checkpoint.empty() && control.checkpoint_every > 0;
+  const auto save = [&](const State& state) {
+    write_file_atomically(checkpoint, serialise(state, control.fingerprint));
+  };
   SamplerResult result = run_sampler(
       algorithm,
       [&](const State& state, const SamplerProgress& progress) {
-        if (!checkpoint.empty() && control.checkpoint_every > 0 &&
-            progress.iteration % control.checkpoint_every == 0)
-          write_file_atomically(checkpoint, serialise(state, control.fingerprint));
+        if (checkpointing && progress.iteration % control.checkpoint_every == 0) save(state);
         if (control.progress) control.progress(progress);
       },
-      resumed ? &*resumed : nullptr);
+      resumed ? &*resumed : nullptr,
+      checkpointing ? std::function<void(const State&)>(save) : std::function<void(const State&)>());
   if (resumed) result.resumed_at_iteration = resumed->iteration();
   return result;
 }

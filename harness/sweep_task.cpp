@@ -18,6 +18,7 @@
 
 #include "core/atomic_file.hpp"
 #include "core/error.hpp"
+#include "core/signal_name.hpp"
 #include "harness/run_naming.hpp"
 #include "harness/system_info.hpp"
 
@@ -50,11 +51,6 @@ std::string slurm_job() {
   if (array && task) return std::string(array) + "_" + task;
   const char* job = std::getenv("SLURM_JOB_ID");
   return job ? job : "";
-}
-
-std::string signal_name(int signal) {
-  const char* abbreviation = sigabbrev_np(signal);
-  return abbreviation ? std::string("SIG") + abbreviation : "signal " + std::to_string(signal);
 }
 
 Json read_json_or_null(const std::string& path) {

@@ -2,7 +2,12 @@
 //                [--seeds N [--first-seed S]] [--repeat R]
 // Checks every output and locks each before its run, measures with run_cell,
 // writes with result_document, and removes each run's checkpoint only once
-// its result file is in place.
+// its result file is in place. SIGINT, SIGTERM and SIGHUP stop the run at its
+// next likelihood call: the last whole step is saved and one line says how to
+// resume (docs/exit-status.md).
+#include <signal.h>
+
+#include <cstdio>
 #include <filesystem>
 #include <iostream>
 
@@ -11,12 +16,14 @@
 #include "core/atomic_file.hpp"
 #include "core/error.hpp"
 #include "core/output_lock.hpp"
+#include "core/signal_name.hpp"
 #include "harness/commands/commands.hpp"
 #include "harness/commands/option_checks.hpp"
 #include "harness/result_writer.hpp"
 #include "harness/run_cell.hpp"
 #include "harness/run_naming.hpp"
 #include "harness/run_repetitions.hpp"
+#include "samplers/common/run_stop.hpp"
 
 namespace nslab {
 
@@ -42,6 +49,56 @@ void print_summary(const Json& result, const std::string& out) {
             << result["memory"]["peak_device_bytes"].dump() << " bytes, stopped by "
             << r["stopped_by"].get<std::string>() << "\n"
             << "wrote " << out << "\n";
+}
+// The first signal asks the run to stop at its next likelihood call; a
+// second one ends nslab at once, as if there were no handler.
+void request_stop(int signal) {
+  if (g_stop_request.exchange(signal) != 0) {
+    ::signal(signal, SIG_DFL);
+    ::raise(signal);
+  }
+}
+
+void stop_at_the_next_call_on_signals() {
+  struct sigaction action {};
+  action.sa_handler = request_stop;
+  action.sa_flags = SA_RESTART;  // reads and writes go on; the run stops at its next call
+  sigemptyset(&action.sa_mask);
+  for (int signal : {SIGINT, SIGTERM, SIGHUP}) sigaction(signal, &action, nullptr);
+}
+
+// The command that continues an interrupted invocation.
+std::string resume_command(const RunArguments& args, const std::string& out) {
+  std::string command = "nslab run " + args.cell + " --resume --out " + out;
+  if (!args.checkpoint.empty()) command += " --checkpoint " + args.checkpoint;
+  if (args.checkpoint_every != RunArguments{}.checkpoint_every)
+    command += " --checkpoint-every " + std::to_string(args.checkpoint_every);
+  if (args.seeds) command += " --seeds " + std::to_string(args.seeds);
+  if (args.first_seed_given) command += " --first-seed " + std::to_string(args.first_seed);
+  if (args.repeat > 1) command += " --repeat " + std::to_string(args.repeat);
+  for (const std::string& assignment : args.assignments) command += " --set " + assignment;
+  return command;
+}
+
+// Where the run stopped and how to go on; then nslab ends by the signal, so
+// that its parent (a shell, nslab sweep, a scheduler) sees how it ended.
+int report_interrupted(const RunInterrupted& stop, const RunArguments& args, const std::string& out,
+                       const std::string& checkpoint, const CellId& cell) {
+  std::string where = stop.iteration == 0 && !stop.saved
+                          ? "during the initial population"
+                          : "after " + std::string(cell.sampler == "nss" ? "outer step " : "batch ") +
+                                std::to_string(stop.iteration);
+  where += " (" + std::to_string(stop.likelihood_evals) + " likelihood evaluations)";
+  const std::string next =
+      stop.saved ? "; " + checkpoint + " holds it. Resume with: " + resume_command(args, out)
+      : stop.iteration == 0 ? "; nothing to resume yet: start it again"
+                            : "; nothing was saved (--checkpoint-every 0)";
+  std::fprintf(stderr, "nslab: stopped by %s %s%s\n", signal_name(stop.signal).c_str(), where.c_str(),
+               next.c_str());
+  std::fflush(stdout);
+  ::signal(stop.signal, SIG_DFL);
+  ::raise(stop.signal);
+  return 128 + stop.signal;
 }
 }  // namespace
 
@@ -101,18 +158,23 @@ CommandRunner add_run_command(CLI::App& app) {
                          " did not finish. Continue it with --resume, or delete the checkpoint to "
                          "start afresh");
     }
+    stop_at_the_next_call_on_signals();
     for (const PlannedRun& planned : runs) {
       RunOptions one = options;
       one.overrides = planned.overrides;
       one.checkpoint_path = checkpoint_of(planned);
-      const OutputLock lock(planned.path);  // one run per output at a time
-      if (!one.resume && std::filesystem::exists(one.checkpoint_path))  // left since the check above
-        throw UsageError(one.checkpoint_path + " exists: another run of " + planned.path +
-                         " left it. Continue it with --resume, or delete it to start afresh");
-      const Json document = result_document(run_cell(cell, one));
-      write_file_atomically(planned.path, document.dump(2) + "\n");
-      std::filesystem::remove(one.checkpoint_path);  // only now is the run safe
-      print_summary(document, planned.path);
+      try {
+        const OutputLock lock(planned.path);  // one run per output at a time
+        if (!one.resume && std::filesystem::exists(one.checkpoint_path))  // left since the check above
+          throw UsageError(one.checkpoint_path + " exists: another run of " + planned.path +
+                           " left it. Continue it with --resume, or delete it to start afresh");
+        const Json document = result_document(run_cell(cell, one));
+        write_file_atomically(planned.path, document.dump(2) + "\n");
+        std::filesystem::remove(one.checkpoint_path);  // only now is the run safe
+        print_summary(document, planned.path);
+      } catch (const RunInterrupted& stop) {  // the lock is released by now
+        return report_interrupted(stop, *args, out, one.checkpoint_path, cell);
+      }
     }
     return 0;
   };

@@ -15,6 +15,7 @@
 #include <thread>
 
 #include "core/error.hpp"
+#include "core/signal_name.hpp"
 #include "core/thread_pool.hpp"
 #include "likelihoods/plugin/plugin_channel.hpp"
 
@@ -62,9 +63,8 @@ struct PluginLikelihood::Host {
     std::string how;
     if (WIFSIGNALED(status)) {
       const int signal = WTERMSIG(status);
-      const char* abbreviation = sigabbrev_np(signal);
-      how = "crashed with SIG" + std::string(abbreviation ? abbreviation : "?") + " (signal " +
-            std::to_string(signal) + ", " + strsignal(signal) + ")";
+      how = "crashed with " + signal_name(signal) + " (signal " + std::to_string(signal) + ", " +
+            strsignal(signal) + ")";
     } else if (WIFEXITED(status) && WEXITSTATUS(status) == channel::kPluginCalledExit) {
       how = "called exit() (a plugin must return from its functions, not end the process)";
     } else if (WIFEXITED(status)) {

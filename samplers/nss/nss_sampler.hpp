@@ -30,6 +30,10 @@ struct NssState {
 class NssSampler final : public SamplerBase<NssSampler, NssSettings, NssState> {
  public:
   using SamplerBase::SamplerBase;
+  // step() changes the state only after its last likelihood call (the
+  // chains are its own until then), so a budget or a signal may stop it at
+  // any call and leave the last whole step (samplers/common/run_loop.hpp).
+  static constexpr bool kStepChangesStateLast = true;
 
   // The sampler contract (samplers/common/run_loop.hpp).
   NssState initialise(BatchEvaluator& evaluator) const;

@@ -23,6 +23,11 @@ void NssSettings::validate(std::size_t dim) const {
   if (!std::isfinite(termination)) fail("termination must be finite");
   if (evidence_samples < 2) fail("evidence_samples must be at least 2");
   if (max_wall_s < 0) fail("max_wall_s must not be negative");
+  // The initial population is n_live evaluations; a budget below it would
+  // stop the run before there is anything to report.
+  if (max_evals > 0 && max_evals < n_live)
+    fail("max_evals (" + std::to_string(max_evals) + ") is below n_live (" + std::to_string(n_live) +
+         "): the initial population alone takes n_live evaluations");
 }
 
 }  // namespace nslab

@@ -1,4 +1,4 @@
-// Kill a run part-way, resume it, and get the uninterrupted run's results.
+// Kill or stop a run part-way, resume it, and get the uninterrupted run's results.
 #include <gtest/gtest.h>
 
 #include <chrono>
@@ -19,7 +19,7 @@ using nlohmann::json;
 
 using testing::scratch_dir;
 
-TEST(Checkpoint, KilledRunResumesToTheUninterruptedResultBitForBit) {
+TEST(Checkpoint, KilledOrStoppedRunResumesToTheUninterruptedResultBitForBit) {
   const fs::path dir = scratch_dir("checkpoint-kill");
   const std::string cell = "nss/synthetic/mapping/ci/fp64";
   const std::string whole = dir / "whole.json", resumed = dir / "resumed.json";
@@ -59,6 +59,37 @@ TEST(Checkpoint, KilledRunResumesToTheUninterruptedResultBitForBit) {
   EXPECT_EQ(a["results"], b["results"]);
   EXPECT_EQ(a["performance"]["likelihood_evals"], b["performance"]["likelihood_evals"]);
   EXPECT_FALSE(fs::exists(checkpoint)) << "a finished run removes its checkpoint";
+
+  // SIGTERM: the run stops at its next likelihood call, saves its last whole
+  // step (the checkpoint removed here is written again by the stop, not by
+  // --checkpoint-every), says where it stopped and how to resume, and ends
+  // by the signal; the resumed run is the uninterrupted one bit for bit.
+  const std::string stopped = dir / "stopped.json", stopped_log = dir / "stopped.log";
+  const std::vector<std::string> stop_args = {"run", cell, "--quiet", "--set", "threads=1", "--checkpoint-every", "2",
+                                              "--out", stopped};
+  const pid_t term = testing::start_nslab(stop_args, stopped_log);
+  const std::string stopped_checkpoint = stopped + ".checkpoint";
+  const auto stop_deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+  while (!fs::exists(stopped_checkpoint) && std::chrono::steady_clock::now() < stop_deadline)
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  fs::remove(stopped_checkpoint);
+  kill(term, SIGTERM);
+  EXPECT_EQ(testing::wait_exit_code(term), 128 + SIGTERM);
+  const std::string said = testing::read_text(stopped_log);
+  EXPECT_NE(said.find("stopped by SIGTERM after outer step "), std::string::npos) << said;
+  EXPECT_NE(said.find("Resume with: nslab run " + cell + " --resume --out " + stopped), std::string::npos) << said;
+  ASSERT_TRUE(fs::exists(stopped_checkpoint)) << "the stop saves the last whole step\n" << said;
+  EXPECT_FALSE(fs::exists(stopped));
+  const std::size_t at = said.find("after outer step ");
+  const int stopped_at = at == std::string::npos ? -1 : std::stoi(said.substr(at + 17));
+  std::vector<std::string> resume_stopped = stop_args;
+  resume_stopped.push_back("--resume");
+  ASSERT_EQ(testing::run_nslab(resume_stopped), 0);
+  const json c = json::parse(read_file(stopped));
+  EXPECT_EQ(c["performance"]["resumed_at_iteration"].get<int>(), stopped_at);
+  EXPECT_EQ(a["results"], c["results"]);
+  EXPECT_EQ(a["performance"]["likelihood_evals"], c["performance"]["likelihood_evals"]);
 }
 
 TEST(Checkpoint, ACheckpointOfOtherSettingsIsRefusedAndNothingIsDamaged) {

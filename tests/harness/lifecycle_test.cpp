@@ -1,7 +1,9 @@
 // The run lifecycle under faults and hostile input (docs/exit-status.md):
 // requests beyond the machine, outputs that are not plain files, two runs on
-// one output, checkpoints left behind, crashing plugins, numbers and names
-// that are not what they seem. Each test runs the nslab binary as a user
+// one output, checkpoints left behind, budgets between likelihood calls,
+// likelihoods that are never finite, a final write that fails, crashing
+// plugins, numbers and names that are not what they seem (signals:
+// checkpoint_test.cpp). Each test runs the nslab binary as a user
 // would (NSLAB_TEST_BINARY points them at another build).
 #include <gtest/gtest.h>
 #include <sys/stat.h>
@@ -66,12 +68,13 @@ TEST(Lifecycle, ThreadsBeyondTheMachineAreCappedSayingSo) {
   const fs::path dir = scratch("threads");
   const std::size_t cpus = hardware_threads();
   const Finished run = run_nslab_printing({"run", kQuick, "--quiet", "--set", "threads=" + std::to_string(cpus + 3),
-                                           "--set", "max_evals=1", "--out", dir / "r.json"},
+                                           "--set", "max_evals=200", "--out", dir / "r.json"},
                                           dir / "log");
   EXPECT_EQ(run.status, 0) << run.output;
   EXPECT_SAYS(run, "capped at " + std::to_string(cpus));
-  if (fs::exists(dir / "r.json"))
+  if (fs::exists(dir / "r.json")) {
     EXPECT_EQ(json::parse(read_file(dir / "r.json"))["config"]["threads"], cpus) << "the result records the threads used";
+  }
 }
 
 TEST(Lifecycle, TheDefaultPoolNeverExceedsTheMachine) {
@@ -164,6 +167,96 @@ TEST(Lifecycle, ACheckpointLeftBehindIsRefusedWithoutResumeAndKept) {
   EXPECT_EQ(read_file(out + ".checkpoint"), saved);
 }
 
+// --- budgets, checked between likelihood calls ---------------------------
+
+// The slow plugin, 50 live points, calls of five points: each call takes at
+// least 10 ms, the initial population is 10 calls and one outer step more
+// than 100.
+std::vector<std::string> slow_calls(const std::string& out, const std::string& budget) {
+  return slow_run(out, {"--set", "chunk_size=5", "--set", "n_live=50", "--set", "num_delete=25", "--set", budget});
+}
+
+json result_of(const std::string& out) { return json::parse(read_file(out)); }
+
+TEST(Lifecycle, MaxEvalsIsHonouredBetweenLikelihoodCalls) {
+  const fs::path dir = scratch("max-evals");
+  const std::string out = dir / "r.json";
+  const Finished run = run_nslab_printing(slow_calls(out, "max_evals=100"), dir / "log");
+  ASSERT_EQ(run.status, 0) << run.output;
+  EXPECT_EQ(result_of(out)["results"]["stopped_by"], "max_evals");
+  // Never past it, and short of it by less than one call (five points).
+  // Checked per outer step, the first step alone would take it past 600.
+  const std::size_t evals = result_of(out)["performance"]["likelihood_evals"];
+  EXPECT_LE(evals, 100u);
+  EXPECT_GT(evals, 95u);
+}
+
+TEST(Lifecycle, MaxWallIsHonouredBetweenLikelihoodCalls) {
+  const fs::path dir = scratch("max-wall");
+  const std::string out = dir / "r.json";
+  const Finished run = run_nslab_printing(slow_calls(out, "max_wall_s=0.8"), dir / "log");
+  ASSERT_EQ(run.status, 0) << run.output;
+  EXPECT_EQ(result_of(out)["results"]["stopped_by"], "max_wall_s");
+  // Not a timing: each call takes at least 10 ms (five points of 2 ms on one
+  // thread) and one starts only while less than 0.8 s has passed, so at most
+  // 80 start. Checked per outer step, the first step ends past 130 calls.
+  EXPECT_LE(result_of(out)["performance"]["likelihood_calls"].get<std::size_t>(), 80u);
+}
+
+TEST(Lifecycle, ABudgetThatCannotHoldTheInitialPopulationIsRefusedOrFails) {
+  const fs::path dir = scratch("budget-init");
+  const std::string out = dir / "r.json";
+  // max_evals below n_live is known before any work.
+  const Finished evals = run_nslab_printing(slow_calls(out, "max_evals=20"), dir / "evals.log");
+  EXPECT_EQ(evals.status, 2) << evals.output;
+  EXPECT_SAYS(evals, "max_evals (20) is below n_live (50)");
+  // 50 points at 2 ms each: the initial population takes at least 0.1 s.
+  const Finished wall = run_nslab_printing(slow_calls(out, "max_wall_s=0.01"), dir / "wall.log");
+  EXPECT_EQ(wall.status, 1) << wall.output;
+  EXPECT_SAYS(wall, "max_wall_s=0.01 was spent during the initial population");
+  EXPECT_FALSE(fs::exists(out)) << "no result without an estimate";
+}
+
+// --- likelihoods that give nothing to work with ---------------------------
+
+TEST(Lifecycle, ALikelihoodThatIsNaNOrInfiniteEverywhereFails) {
+  const fs::path dir = scratch("not-finite");
+  for (const std::string cell : {"nss/plugin/nan/-/fp64", "nautilus/plugin/inf/-/fp64"}) {
+    const std::string fault = cell.find("nan") != std::string::npos ? "nan" : "inf";
+    const std::string out = dir / (fault + ".json");
+    const Finished run = run_nslab_printing({"run", cell, "--quiet", "--set", plugin(fault), "--set",
+                                             "max_evals=3000", "--out", out},
+                                            dir / (fault + ".log"));
+    EXPECT_EQ(run.status, 1) << cell << ":\n" << run.output;
+    EXPECT_SAYS(run, "likelihood values so far was NaN or +inf");
+    EXPECT_FALSE(fs::exists(out)) << cell;
+  }
+}
+
+// --- the checkpoint outlives a failed final write --------------------------
+
+TEST(Lifecycle, AFailedFinalWriteKeepsTheCheckpointToResumeFrom) {
+  const fs::path dir = scratch("final-write");
+  const std::string out = dir / "late.json";
+  const std::vector<std::string> short_steps = {"--set", "num_delete=10", "--set", "max_evals=2000"};
+  std::vector<std::string> first_args = short_steps;
+  first_args.insert(first_args.end(), {"--checkpoint-every", "1"});
+  const pid_t pid = testing::start_nslab(slow_run(out, first_args), dir / "first.log");
+  ASSERT_TRUE(wait_for(out + ".checkpoint"));
+  fs::create_directory(out);  // a folder appears where the result goes
+  const Finished first = testing::finish(pid, dir / "first.log");
+  EXPECT_EQ(first.status, 1) << first.output;
+  EXPECT_SAYS(first, out);
+  ASSERT_TRUE(fs::exists(out + ".checkpoint")) << "the run's work is kept when its result cannot be written";
+  fs::remove(out);
+  std::vector<std::string> resume_args = short_steps;
+  resume_args.push_back("--resume");
+  const Finished resumed = run_nslab_printing(slow_run(out, resume_args), dir / "resumed.log");
+  EXPECT_EQ(resumed.status, 0) << resumed.output;
+  EXPECT_TRUE(fs::is_regular_file(out));
+  EXPECT_FALSE(fs::exists(out + ".checkpoint"));
+}
+
 // --- plugins that crash or end the process --------------------------------
 
 TEST(Lifecycle, APluginThatCrashesOrExitsIsNamedWithItsSignalAndTheRunFails) {
@@ -217,7 +310,7 @@ TEST(Lifecycle, PluginNamesThatWouldEscapeTheResultsFolderAreRefused) {
   const fs::path dir = scratch("plugin-names");
   for (const std::string name : {"..", ".", "*", ".hidden"}) {
     const Finished run = run_nslab_printing({"run", "nss/plugin/" + name + "/-/fp64", "--quiet", "--set",
-                                             plugin("nan"), "--set", "max_evals=1", "--results-root",
+                                             plugin("nan"), "--set", "max_evals=200", "--results-root",
                                              dir / "results"},
                                             dir / "log");
     EXPECT_EQ(run.status, 2) << name << ":\n" << run.output;

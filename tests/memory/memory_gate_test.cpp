@@ -36,6 +36,7 @@ std::map<std::string, std::string> short_run(const SamplerKind& sampler, std::si
   std::map<std::string, std::string> overrides = {{sampler.batch_key, std::to_string(k)},
                                                   {"max_evals", "1"}, {"threads", "2"}};
   if (sampler.name == "nss") {
+    overrides["max_evals"] = "16";  // the initial population, in batches of k
     overrides["n_live"] = "16";
     overrides["num_delete"] = "8";
     overrides["num_inner_steps"] = "1";

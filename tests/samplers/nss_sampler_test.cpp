@@ -2,13 +2,18 @@
 
 #include <gtest/gtest.h>
 
+#include <signal.h>
+
+#include <atomic>
 #include <cmath>
+#include <optional>
 
 #include "core/error.hpp"
 #include "core/thread_pool.hpp"
 #include "likelihoods/analytic/gaussian.hpp"
 #include "likelihoods/analytic/mixture.hpp"
 #include "likelihoods/synthetic/mapping.hpp"
+#include "samplers/common/run_stop.hpp"
 #include "support/function_likelihood.hpp"
 
 namespace nslab {
@@ -184,14 +189,46 @@ TEST(NssSampler, EverywhereMinusInfinityStopsWithinItsBudget) {
   settings.max_evals = 5000;
   const SamplerResult result = NssSampler(nothing, settings).run();
   // Never terminates on its own (log Z and log Z_live are both -inf), so the
-  // evaluation budget stops it, checked between outer steps: it overshoots
-  // by less than one step's most probes.
+  // evaluation budget stops it, checked before every likelihood call: it is
+  // never exceeded, and missed by less than one call (num_delete points).
   EXPECT_EQ(result.stopped_by, "max_evals");
-  const std::size_t step_most = settings.num_delete * settings.num_inner_steps *
-                                (2 * settings.max_steps + settings.max_shrinkage);
-  EXPECT_GE(result.counters.likelihood_evals, settings.max_evals);
-  EXPECT_LT(result.counters.likelihood_evals, settings.max_evals + step_most);
+  EXPECT_LE(result.counters.likelihood_evals, settings.max_evals);
+  EXPECT_GT(result.counters.likelihood_evals, settings.max_evals - settings.num_delete);
   EXPECT_EQ(result.log_evidence, -INFINITY);
+}
+
+TEST(NssSampler, AStopRequestEndsTheRunAtTheNextCallAndItsLastWholeStepResumesExactly) {
+  std::atomic<std::size_t> points{0}, stop_at{0};
+  testing::FunctionLikelihood likelihood(2, [&](std::span<const double> x) {
+    if (++points == stop_at) g_stop_request = SIGTERM;
+    return -0.5 * (x[0] * x[0] + x[1] * x[1]) / 0.01;
+  });
+  NssSettings settings = settings_for(2);
+  settings.n_live = 50;
+  settings.num_delete = 10;
+  settings.chunk_size = 5;
+  const NssSampler sampler(likelihood, settings);
+  const SamplerResult whole = sampler.run();
+
+  points = 0;
+  stop_at = whole.counters.likelihood_evals / 2;  // inside some step
+  std::optional<NssState> saved;
+  try {
+    run_sampler(sampler, {}, nullptr, [&](const NssState& state) { saved = state; });
+    ADD_FAILURE() << "a stop request must end the run";
+  } catch (const RunInterrupted& stop) {
+    EXPECT_EQ(stop.signal, SIGTERM);
+    EXPECT_TRUE(stop.saved);
+    ASSERT_TRUE(saved.has_value());
+    EXPECT_EQ(stop.iteration, saved->outer_step);
+    EXPECT_GT(saved->outer_step, 0u);
+    // Stopped at the call after the request, not at the end of the step.
+    EXPECT_LE(stop.likelihood_evals, stop_at + settings.chunk_size);
+    EXPECT_LE(saved->counters.likelihood_evals, stop.likelihood_evals);
+  }
+  g_stop_request = 0;
+  ASSERT_TRUE(saved.has_value());
+  expect_same_results(whole, sampler.run({}, &*saved));
 }
 
 TEST(NssSampler, ReplacementsAreBornAtTheThresholdEvenIfTheyNeverMoved) {
