@@ -135,7 +135,9 @@ try checkpoint-without-resume 'echo "checkpoint $( [ -e "$S/left.json.checkpoint
 try max-evals 'echo "$(jget "$S/evals.json" performance.likelihood_evals) evals"' -- run nss/analytic/gaussian/d5/fp64 --quiet --set max_evals=3000 --out "$S/evals.json"
 try max-evals-init 'echo "$(jget "$S/init.json" performance.likelihood_evals) evals"' -- run $QUICK --quiet --set max_evals=50 --set chunk_size=10 --out "$S/init.json"
 start=$(date +%s.%N)
-try max-wall 'printf "after %.1f s" "$(echo "$(date +%s.%N) - $start" | bc)"' -- run nss/plugin/slow/-/fp64 --quiet --set plugin="$PLUGINS/libnslab_slow_plugin.so" --set threads=1 --set max_wall_s=1 --out "$S/wall.json"
+try max-wall 'printf "after %.1f s, %s calls" "$(echo "$(date +%s.%N) - $start" | bc)" "$(jget "$S/wall.json" performance.likelihood_calls)"' -- run nss/plugin/slow/-/fp64 --quiet --set plugin="$PLUGINS/libnslab_slow_plugin.so" --set threads=1 --set chunk_size=10 --set max_wall_s=1 --out "$S/wall.json"
+start=$(date +%s.%N)
+try max-wall-init 'printf "after %.1f s" "$(echo "$(date +%s.%N) - $start" | bc)"' -- run nss/plugin/slow/-/fp64 --quiet --set plugin="$PLUGINS/libnslab_slow_plugin.so" --set threads=1 --set chunk_size=10 --set max_wall_s=0.1 --out "$S/wall-init.json"
 
 # --- non-finite everywhere --------------------------------------------------
 try all-nan 'echo -' -- run nss/plugin/nan/-/fp64 --quiet --set plugin="$PLUGINS/libnslab_nan_plugin.so" --set max_steps=3 --out "$S/nan.json"
@@ -158,6 +160,9 @@ for sig in INT TERM; do
   row "signal-$sig" "kill -$sig during nslab run $LONG" "$st" "$S/sig$sig.log" \
     "checkpoint $( [ -e "$S/sig$sig.json.checkpoint" ] && echo kept || echo gone)"
 done
+if [ -e "$S/sigTERM.json.checkpoint" ]; then
+  try signal-resume 'echo "log Z $(jget "$S/sigTERM.json" results.log_evidence), uninterrupted $(jget "$S/whole.json" results.log_evidence)"' -- run $LONG --quiet --set threads=1 --resume --out "$S/sigTERM.json"
+fi
 
 # --- numbers and names parsed strictly ------------------------------------
 try checkpoint-every-negative 'echo -' -- run $QUICK --quiet --checkpoint-every -1 --set max_evals=1 --out "$S/ce.json"
