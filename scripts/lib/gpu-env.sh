@@ -10,6 +10,11 @@ bin=$build/carry/bin
 libs=$build/carry/gpu-libs
 tests_bin=$bin/nslab_gpu_tests
 [[ -x $bin/nslab ]] || { bin=$build; libs=$build/gpu-libs; tests_bin=$build/tests/nslab_gpu_tests; }
+# scripts/gpu-build packs the libraries (gpu-libs.tar.xz): unpacked to a temporary folder.
+if [[ ! -d $libs && -f $build/carry/gpu-libs.tar.xz ]]; then
+  unpacked=$(mktemp -d)
+  tar -xJf "$build/carry/gpu-libs.tar.xz" -C "$unpacked" && libs=$unpacked/gpu-libs
+fi
 for binary in "$bin/nslab" "$tests_bin"; do
   [[ -x $binary ]] || { echo "$check: no $binary (run scripts/gpu-build here first)"; return 2; }
 done
