@@ -39,7 +39,8 @@ std::string run_result_path(const std::string& base, const RunVariant& variant) 
   std::string stem = has_extension ? base.substr(0, base.size() - extension.size()) : base;
   for (const auto& [key, value] : variant.settings) {
     if (key == "repeat") throw UsageError("'repeat' cannot be a setting name: it names repetitions");
-    stem += "," + percent_encoded(key) + "=" + percent_encoded(value);
+    // Appended piece by piece: GCC 12's -Wrestrict misfires on "," + string (bug 105329).
+    stem.append(",").append(percent_encoded(key)).append("=").append(percent_encoded(value));
   }
   if (variant.repeat > 0) stem += ",repeat=" + std::to_string(variant.repeat);
   const std::string path = stem + extension;

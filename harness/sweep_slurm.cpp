@@ -72,7 +72,9 @@ std::string array_ranges(const std::vector<std::size_t>& ids) {
   for (std::size_t i = 0; i < ids.size();) {
     std::size_t j = i;
     while (j + 1 < ids.size() && ids[j + 1] == ids[j] + 1) ++j;
-    text += (text.empty() ? "" : ",") + std::to_string(ids[i]) + (j > i ? "-" + std::to_string(ids[j]) : "");
+    // Appended piece by piece: GCC 12's -Wrestrict misfires on "-" + string (bug 105329).
+    text.append(text.empty() ? "" : ",").append(std::to_string(ids[i]));
+    if (j > i) text.append("-").append(std::to_string(ids[j]));
     i = j + 1;
   }
   return text;
@@ -173,8 +175,9 @@ SlurmScripts write_slurm_scripts(const SweepManifest& manifest, const SlurmOptio
                          "# time: " + time_why + "\n# memory: " + memory_why + "\n";
     for (const auto& note : group.notes) script += "# " + note + "\n";
     script += "#SBATCH --job-name=nslab-" + stem + "-" + group.name + "\n";
-    script += "#SBATCH --array=" + array_ranges(group.ids) +
-              (options.max_parallel ? "%" + std::to_string(options.max_parallel) : "") + "\n";
+    script.append("#SBATCH --array=").append(array_ranges(group.ids));
+    if (options.max_parallel) script.append("%").append(std::to_string(options.max_parallel));
+    script += "\n";
     script += "#SBATCH --time=" + time + "\n#SBATCH --mem=" + memory + "\n";
     script += "#SBATCH --cpus-per-task=" + std::to_string(options.cpus_per_task) + "\n#SBATCH --ntasks=1\n";
     if (group.name == "cuda")

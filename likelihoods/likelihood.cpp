@@ -10,7 +10,8 @@ namespace nslab {
 
 std::vector<std::string> numbered_parameter_names(std::size_t dim) {
   std::vector<std::string> names;
-  for (std::size_t i = 0; i < dim; ++i) names.push_back("x" + std::to_string(i));
+  // "x" then the index appended: GCC 12's -Wrestrict misfires on "x" + string (bug 105329).
+  for (std::size_t i = 0; i < dim; ++i) names.push_back(std::string("x").append(std::to_string(i)));
   return names;
 }
 

@@ -31,8 +31,8 @@
 #include "likelihoods/lens/pixelization/pixelized_likelihood.hpp"
 #include "likelihoods/lens/pixelization/pixelized_likelihood_cuda.hpp"
 #include "samplers/nss/nss_sampler.hpp"
-#include "tests/likelihoods/lens/lens_test_data.hpp"
-#include "tests/likelihoods/lens/parity_reference.hpp"
+#include "tests/support/lens_test_data.hpp"
+#include "tests/support/parity_reference.hpp"
 #include "tests/support/device_emulation/pixelized_emulation.hpp"
 #include "tests/support/lens_cases.hpp"
 
@@ -207,7 +207,7 @@ INSTANTIATE_TEST_SUITE_P(
                       Cell{"rectangular", "ci", kSparse, kFp64}, Cell{"delaunay", "ci", kDense, kFp64}),
     cell_name);
 
-// nss.md's invariant on the device, on the cell the project is about:
+// docs/nss.md's invariant on the device, on the cell the project is about:
 // chunk_size 1, 7 and num_delete give the same run, bit for bit (max_evals
 // bounds it to the init and the first outer steps).
 TEST(CudaPixelizedNss, DelaunayHstResultsAreBitIdenticalAcrossChunkSizes) {

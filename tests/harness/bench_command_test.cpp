@@ -7,7 +7,7 @@
 #include <fstream>
 #include <set>
 
-#include "tests/harness/nslab_process.hpp"
+#include "support/nslab_process.hpp"
 
 namespace nslab {
 namespace {

@@ -8,7 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/atomic_file.hpp"
-#include "harness/nslab_process.hpp"
+#include "support/nslab_process.hpp"
 #include "support/result_files.hpp"
 
 namespace nslab {

@@ -17,7 +17,7 @@
 
 #include "core/atomic_file.hpp"
 #include "core/thread_pool.hpp"
-#include "harness/nslab_process.hpp"
+#include "support/nslab_process.hpp"
 
 namespace nslab {
 namespace {

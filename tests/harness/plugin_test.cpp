@@ -5,7 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/atomic_file.hpp"
-#include "harness/nslab_process.hpp"
+#include "support/nslab_process.hpp"
 
 namespace nslab {
 namespace {

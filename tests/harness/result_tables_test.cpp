@@ -4,7 +4,7 @@
 
 #include "core/atomic_file.hpp"
 #include "core/error.hpp"
-#include "harness/nslab_process.hpp"
+#include "support/nslab_process.hpp"
 #include "harness/result_tables.hpp"
 
 namespace nslab {

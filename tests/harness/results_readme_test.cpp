@@ -7,7 +7,7 @@
 #include <sstream>
 
 #include "core/atomic_file.hpp"
-#include "harness/nslab_process.hpp"
+#include "support/nslab_process.hpp"
 
 namespace nslab {
 namespace {

@@ -7,7 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/atomic_file.hpp"
-#include "harness/nslab_process.hpp"
+#include "support/nslab_process.hpp"
 #include "harness/run_repetitions.hpp"
 
 namespace nslab {

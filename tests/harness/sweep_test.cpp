@@ -17,7 +17,7 @@
 
 #include "core/atomic_file.hpp"
 #include "core/error.hpp"
-#include "harness/nslab_process.hpp"
+#include "support/nslab_process.hpp"
 #include "harness/sweep_manifest.hpp"
 #include "harness/sweep_slurm.hpp"
 #include "support/result_files.hpp"

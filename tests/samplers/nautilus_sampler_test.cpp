@@ -7,8 +7,6 @@
 
 #include <cmath>
 
-#include "cells/cell_catalog.hpp"
-#include "cells/sampler_registry.hpp"
 #include "core/error.hpp"
 #include "core/memory_meter.hpp"
 #include "core/normal_distribution.hpp"
@@ -17,6 +15,7 @@
 #include "likelihoods/analytic/mixture.hpp"
 #include "likelihoods/synthetic/mapping.hpp"
 #include "support/function_likelihood.hpp"
+#include "support/sampler_results.hpp"
 
 namespace nslab {
 namespace {
@@ -29,18 +28,6 @@ NautilusSettings cell_settings(std::uint64_t seed = 42) {
   settings.n_batch = 100;
   settings.seed = seed;
   return settings;
-}
-
-void expect_same_results(const SamplerResult& a, const SamplerResult& b) {
-  EXPECT_EQ(a.log_evidence, b.log_evidence);
-  EXPECT_EQ(a.log_evidence_error, b.log_evidence_error);
-  EXPECT_EQ(a.max_log_likelihood, b.max_log_likelihood);
-  EXPECT_EQ(a.max_likelihood_parameters, b.max_likelihood_parameters);
-  EXPECT_EQ(a.posterior.points, b.posterior.points);
-  EXPECT_EQ(a.posterior.log_l, b.posterior.log_l);
-  EXPECT_EQ(a.posterior.weights, b.posterior.weights);
-  EXPECT_EQ(a.counters.likelihood_evals, b.counters.likelihood_evals);
-  EXPECT_EQ(a.diagnostics, b.diagnostics);
 }
 
 void expect_exact_batches(const SamplerResult& result, std::size_t n_batch) {
@@ -158,7 +145,7 @@ TEST(NautilusSampler, SameSeedSameResultOtherSeedOtherResult) {
   set_default_threads(3);  // networks train side by side: must not matter
   const SamplerResult b = NautilusSampler(likelihood, small_settings(9)).run();
   set_default_threads(0);
-  expect_same_results(a, b);
+  testing::expect_same_results(a, b);
   const SamplerResult c = NautilusSampler(likelihood, small_settings(10)).run();
   EXPECT_NE(a.log_evidence, c.log_evidence);
   EXPECT_NE(a.posterior.points, c.posterior.points);
@@ -291,33 +278,6 @@ TEST(NautilusSampler, NanValuesAreMinusInfinityAndCounted) {
   EXPECT_GT(result.counters.non_finite_log_likelihoods, 0u);
   for (double v : result.posterior.log_l) EXPECT_FALSE(std::isnan(v));
   EXPECT_LT(std::abs(result.log_evidence - std::log(0.25)), 3 * result.log_evidence_error);
-}
-
-TEST(NautilusCell, SettingsProgressAndErrorEstimateComeThroughTheCell) {
-  const CellId cell = CellId::parse("nautilus/analytic/gaussian/d2/fp64");
-  const Settings settings = resolve_settings(cell, {{"n_eff", "200"}, {"n_networks", "2"}});
-  EXPECT_EQ(settings.text("n_live"), "200");
-  EXPECT_EQ(settings.text("n_batch"), "100");
-  GaussianLikelihood<double> likelihood(2);
-  std::vector<SamplerProgress> reports;
-  RunControl control;
-  control.progress = [&](const SamplerProgress& progress) { reports.push_back(progress); };
-  const SamplerResult result = sampler_kind("nautilus").run(likelihood, settings, control);
-  ASSERT_FALSE(reports.empty());
-  for (std::size_t i = 0; i < reports.size(); ++i) {
-    EXPECT_EQ(reports[i].iteration, i + 1);
-    EXPECT_EQ(reports[i].likelihood_evals, (i + 1) * 100);
-    EXPECT_LE(reports[i].log_z_remaining, 0.0);
-  }
-  EXPECT_EQ(reports.back().log_z, result.log_evidence);
-  EXPECT_LE(result.diagnostics.at("log_f_live_at_exploration_end"), std::log(0.01));
-  EXPECT_DOUBLE_EQ(result.log_evidence_error, 1.0 / std::sqrt(result.diagnostics.at("n_eff")));
-  EXPECT_NE(result.log_evidence_error_method.find("N_eff"), std::string::npos);
-  EXPECT_EQ(result.diagnostics.at("last_bound_networks"), 2.0);
-
-  EXPECT_THROW(sampler_kind("nautilus").run(likelihood, resolve_settings(cell, {{"n_batch", "auto"}}), control),
-               UsageError);
-  EXPECT_THROW(resolve_settings(cell, {{"n_lives", "3"}}), UsageError);
 }
 
 }  // namespace

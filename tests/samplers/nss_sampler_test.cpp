@@ -15,6 +15,7 @@
 #include "likelihoods/synthetic/mapping.hpp"
 #include "samplers/common/run_stop.hpp"
 #include "support/function_likelihood.hpp"
+#include "support/sampler_results.hpp"
 
 namespace nslab {
 namespace {
@@ -24,16 +25,6 @@ NssSettings settings_for(std::size_t dim, std::uint64_t seed = 42) {
   settings.num_inner_steps = std::max<std::size_t>(5, 2 * dim);
   settings.seed = seed;
   return settings;
-}
-
-void expect_same_results(const SamplerResult& a, const SamplerResult& b) {
-  EXPECT_EQ(a.log_evidence, b.log_evidence);
-  EXPECT_EQ(a.log_evidence_error, b.log_evidence_error);
-  EXPECT_EQ(a.max_log_likelihood, b.max_log_likelihood);
-  EXPECT_EQ(a.posterior.points, b.posterior.points);
-  EXPECT_EQ(a.posterior.log_l, b.posterior.log_l);
-  EXPECT_EQ(a.posterior.weights, b.posterior.weights);
-  EXPECT_EQ(a.counters.likelihood_evals, b.counters.likelihood_evals);
 }
 
 struct EvidenceCase {
@@ -91,12 +82,12 @@ TEST(NssSampler, ResultsDoNotDependOnChunkSizeOrThreads) {
     settings.chunk_size = chunk;
     SCOPED_TRACE("chunk_size " + std::to_string(chunk));
     const SamplerResult result = NssSampler(likelihood, settings).run();
-    expect_same_results(reference, result);
+    testing::expect_same_results(reference, result);
     EXPECT_LE(result.counters.largest_batch, chunk);
   }
   set_default_threads(2);
   settings.chunk_size = 3;
-  expect_same_results(reference, NssSampler(likelihood, settings).run());
+  testing::expect_same_results(reference, NssSampler(likelihood, settings).run());
   set_default_threads(0);
 }
 
@@ -133,7 +124,7 @@ TEST(NssSampler, SameSeedSameResultOtherSeedOtherResult) {
   const SamplerResult a = NssSampler(likelihood, settings_for(2, 9)).run();
   const SamplerResult b = NssSampler(likelihood, settings_for(2, 9)).run();
   const SamplerResult c = NssSampler(likelihood, settings_for(2, 10)).run();
-  expect_same_results(a, b);
+  testing::expect_same_results(a, b);
   EXPECT_NE(a.log_evidence, c.log_evidence);
 }
 
@@ -228,7 +219,7 @@ TEST(NssSampler, AStopRequestEndsTheRunAtTheNextCallAndItsLastWholeStepResumesEx
   }
   g_stop_request = 0;
   ASSERT_TRUE(saved.has_value());
-  expect_same_results(whole, sampler.run({}, &*saved));
+  testing::expect_same_results(whole, sampler.run({}, &*saved));
 }
 
 TEST(NssSampler, ReplacementsAreBornAtTheThresholdEvenIfTheyNeverMoved) {

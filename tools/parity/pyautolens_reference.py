@@ -71,7 +71,7 @@ def load_dataset(path: Path, pixel_scale: float) -> al.Imaging:
 def pixel_checksum(path: Path) -> str:
     """FNV-1a (64-bit) of a FITS image's values as little-endian float64, row
     by row in the order the file stores them (as astropy and nslab's
-    read_fits_image both keep it); tests/likelihoods/lens/parity_reference.hpp
+    read_fits_image both keep it); tests/support/parity_reference.hpp
     computes the same."""
     values = np.ascontiguousarray(fits.getdata(path), dtype="<f8")
     digest = FNV_OFFSET

@@ -8,7 +8,7 @@
 #include "core/atomic_file.hpp"
 #include "harness/calibrate/calibration.hpp"
 #include "harness/compare/result_fixtures.hpp"
-#include "harness/nslab_process.hpp"
+#include "support/nslab_process.hpp"
 
 namespace nslab {
 namespace {

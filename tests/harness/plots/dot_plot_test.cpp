@@ -7,7 +7,7 @@
 
 #include "core/atomic_file.hpp"
 #include "harness/compare/result_fixtures.hpp"
-#include "harness/nslab_process.hpp"
+#include "support/nslab_process.hpp"
 #include "harness/plots/dot_plot.hpp"
 #include "harness/plots/svg_text.hpp"
 

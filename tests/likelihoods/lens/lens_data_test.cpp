@@ -6,7 +6,7 @@
 #include <unistd.h>
 
 #include "likelihoods/lens/dataset.hpp"
-#include "likelihoods/lens/lens_test_data.hpp"
+#include "support/lens_test_data.hpp"
 #include "likelihoods/lens/poisson.hpp"
 #include "likelihoods/lens/simulator.hpp"
 

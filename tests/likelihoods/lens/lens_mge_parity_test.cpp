@@ -6,7 +6,7 @@
 #include <gtest/gtest.h>
 
 #include "likelihoods/lens/mge_likelihood.hpp"
-#include "likelihoods/lens/parity_reference.hpp"
+#include "support/parity_reference.hpp"
 
 namespace nslab {
 namespace {

@@ -3,13 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
-#include <cstdlib>
-#include <filesystem>
-#include <unistd.h>
 
-#include "cells/cell_catalog.hpp"
-#include "cells/likelihood_registry.hpp"
-#include "core/error.hpp"
 #include "likelihoods/lens/simulator.hpp"
 
 namespace nslab {
@@ -77,41 +71,6 @@ TEST(LensMge, SinglePrecisionAgreesWithDouble) {
   const MgeLikelihood<float> fp32(ci_imaging());
   const FitParts a = fit_at(fp64, mge_truth_parameters()), b = fit_at(fp32, mge_truth_parameters());
   EXPECT_NEAR(b.log_likelihood, a.log_likelihood, 1e-3 * std::abs(a.log_likelihood) + 0.5);
-}
-
-TEST(LensMge, CellFamilyUsesTheCachedSimulationOrAFolder) {
-  const auto cache = std::filesystem::temp_directory_path() /
-                     ("nslab-lens-cache-" + std::to_string(::getpid()));
-  ::setenv("NSLAB_CACHE_DIR", cache.c_str(), 1);
-  const CellId cell = CellId::parse("nss/imaging/mge/ci/fp64");
-  const Settings settings = resolve_settings(cell, {});
-  EXPECT_EQ(settings.text("dataset"), "simulated");
-  EXPECT_EQ(settings.text("inversion"), "dense");
-  const auto likelihood = likelihood_family("imaging/mge").make(cell, settings);
-  EXPECT_TRUE(std::filesystem::exists(
-      simulated_dataset_folder(imaging_instrument("ci"), kDefaultSimulatorSeed) / "data.fits"));
-  std::vector<double> log_l(1);
-  Workspace workspace;
-  likelihood->evaluate(mge_truth_parameters(), log_l, workspace);
-  const double expected = fit_at(MgeLikelihood<double>(ci_imaging()), mge_truth_parameters()).figure_of_merit;
-  EXPECT_NEAR(log_l[0], expected, 1e-9 * std::abs(expected));  // the cache round-trips exactly
-  EXPECT_EQ(likelihood->sizes().at("masked_pixels"), 609.0);
-  EXPECT_TRUE(likelihood->evaluation_parts(mge_truth_parameters()).count("chi_squared"));
-
-  const Settings from_folder = resolve_settings(
-      cell, {{"dataset", simulated_dataset_folder(imaging_instrument("ci"), 1).string()}});
-  EXPECT_NO_THROW(likelihood_family("imaging/mge").make(cell, from_folder));
-  EXPECT_THROW(likelihood_family("imaging/mge").make(cell, resolve_settings(cell, {{"dataset", "/nonexistent"}})),
-               UsageError);
-  EXPECT_THROW(likelihood_family("imaging/mge")
-                   .make(CellId::parse("nss/imaging/mge/hst/fp64"),
-                         resolve_settings(CellId::parse("nss/imaging/mge/hst/fp64"),
-                                          {{"dataset", simulated_dataset_folder(imaging_instrument("ci"), 1).string()}})),
-               UsageError);  // a 0.25"/px dataset is not an hst one
-  EXPECT_THROW(likelihood_family("imaging/mge").make(cell, resolve_settings(cell, {{"inversion", "qr"}})),
-               UsageError);
-  ::unsetenv("NSLAB_CACHE_DIR");
-  std::filesystem::remove_all(cache);
 }
 
 }  // namespace

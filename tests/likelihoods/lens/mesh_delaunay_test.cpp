@@ -9,7 +9,7 @@
 #include <set>
 
 #include "likelihoods/lens/mesh/constant_split.hpp"
-#include "tests/likelihoods/lens/mesh_reference.hpp"
+#include "support/mesh_reference.hpp"
 
 namespace nslab {
 namespace {

@@ -5,7 +5,7 @@
 #include <cmath>
 #include <random>
 
-#include "tests/likelihoods/lens/mesh_reference.hpp"
+#include "support/mesh_reference.hpp"
 
 namespace nslab {
 namespace {

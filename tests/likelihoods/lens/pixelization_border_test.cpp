@@ -4,7 +4,7 @@
 
 #include <cmath>
 
-#include "tests/likelihoods/lens/mesh_reference.hpp"
+#include "support/mesh_reference.hpp"
 
 namespace nslab {
 namespace {

@@ -6,7 +6,7 @@
 
 #include "likelihoods/lens/pixelization/adapt_image.hpp"
 #include "likelihoods/lens/simulator.hpp"
-#include "tests/likelihoods/lens/pixelization_test_data.hpp"
+#include "support/pixelization_test_data.hpp"
 
 namespace nslab {
 namespace {

@@ -6,7 +6,7 @@
 #include "likelihoods/lens/pixelization/mapping_matrix.hpp"
 #include "likelihoods/lens/pixelization/masked_psf_operator.hpp"
 #include "likelihoods/lens/pixelization/w_tilde.hpp"
-#include "tests/likelihoods/lens/pixelization_test_data.hpp"
+#include "support/pixelization_test_data.hpp"
 
 namespace nslab {
 namespace {

@@ -7,7 +7,7 @@
 // suite's name says what it needs.
 #include <gtest/gtest.h>
 
-#include "likelihoods/lens/parity_reference.hpp"
+#include "support/parity_reference.hpp"
 
 namespace nslab {
 namespace {

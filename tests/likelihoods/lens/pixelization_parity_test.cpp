@@ -9,7 +9,7 @@
 // on the fiducial ones, is pixelization_parity_hst_test.cpp.
 #include <gtest/gtest.h>
 
-#include "likelihoods/lens/parity_reference.hpp"
+#include "support/parity_reference.hpp"
 
 namespace nslab {
 namespace {

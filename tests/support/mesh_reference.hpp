@@ -1,6 +1,7 @@
 #pragma once
 // The PyAutoArray reference values for the mesh tests, made by
-// mesh_reference_make.py (next to this file) and committed with it.
+// tests/likelihoods/lens/mesh_reference_make.py and committed beside it
+// (mesh_reference.json).
 #include <filesystem>
 #include <fstream>
 #include <vector>

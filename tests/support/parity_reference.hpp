@@ -23,7 +23,7 @@
 #include "likelihoods/lens/fits_image.hpp"
 #include "likelihoods/lens/inversion.hpp"
 #include "likelihoods/lens/instrument.hpp"
-#include "likelihoods/lens/lens_test_data.hpp"
+#include "support/lens_test_data.hpp"
 #include "likelihoods/lens/masked_imaging.hpp"
 #include "likelihoods/lens/pixelization/adapt_image.hpp"
 #include "likelihoods/lens/pixelization/pixelized_likelihood.hpp"
