@@ -1,5 +1,5 @@
 #pragma once
-// A cell id: <sampler>/<dataset>/<model>/<instrument>/<precision> (harness.md).
+// A cell id: <sampler>/<dataset>/<model>/<instrument>/<precision> (docs/command-line.md, "Cells").
 #include <string>
 
 #include "core/precision.hpp"

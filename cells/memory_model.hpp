@@ -1,5 +1,5 @@
 #pragma once
-// The memory model of harness.md: a run's peak working memory is
+// The memory model (docs/design.md, "The memory model"): a run's peak working memory is
 //   fixed overhead + k x bytes_per_replica,
 // k = chunk_size (NSS) or n_batch (Nautilus). It predicts the peak for any k,
 // finds the largest k that fits a budget, and resolves chunk_size=auto and

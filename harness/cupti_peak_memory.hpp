@@ -1,6 +1,6 @@
 #pragma once
 // The device high-water mark inside a run, from CUPTI activity records
-// (harness.md: peak_device_bytes "from CUPTI activity records on CUDA").
+// (the result's memory.peak_device_bytes on CUDA, docs/results.md).
 //
 // CUPTI reports every device allocation and release in the process -- ours,
 // cuBLAS's and cuSOLVER's internal ones, memory pools -- with a timestamp, so

@@ -1,5 +1,5 @@
 #pragma once
-// The batched likelihood interface every sampler sees (architecture.md).
+// The batched likelihood interface every sampler sees (docs/design.md, "The likelihood contract").
 //
 // A likelihood knows its parameters and prior, how much working memory one
 // evaluation in flight needs (bytes_per_replica), and evaluates a batch of

@@ -1,6 +1,6 @@
 #pragma once
-// Device memory through the tracking allocator (architecture.md: "a device
-// allocation goes through the same tracking allocator as a host one").
+// Device memory through the tracking allocator: a device allocation is
+// metered like a host one (docs/design.md, "The memory model").
 //
 // Plain cudaMalloc, never managed memory: managed pages can be evicted to the
 // host, so a run that "fits" would hide its real footprint. Every byte is

@@ -1,4 +1,4 @@
-// nslab: the command line of harness.md.
+// nslab: the command line (docs/command-line.md).
 #include <cstdio>
 #include <cstring>
 #include <map>

@@ -41,10 +41,11 @@ void require_cuda_device(const std::string& what);
 void require_device_workspace(const Workspace& workspace, std::size_t bytes_per_replica);
 
 // The batch's way to and from the device. The sampler keeps its points in host
-// memory (architecture.md), so they go over in slices of at most `capacity`
-// points through buffers allocated once, at construction. That is fixed
-// overhead, not per-replica memory: on the CPU the points live outside the
-// workspace too, so bytes_per_replica stays exactly the CPU version's.
+// memory (docs/design.md, "The likelihood contract"), so they go over in slices
+// of at most `capacity` points through buffers allocated once, at construction.
+// That is fixed overhead, not per-replica memory: on the CPU the points live
+// outside the workspace too, so bytes_per_replica stays exactly the CPU
+// version's.
 class DeviceBatchStaging {
  public:
   static constexpr std::size_t kDefaultCapacity = 1024;  // [points]

@@ -1,7 +1,8 @@
 #pragma once
-// The circular mask of lensing.md: on an n x n grid of pixel scale ps, pixel
-// (row, col) has centre y = (cy - row) ps, x = (col - cx) ps with
-// cy = cx = (n - 1) / 2, and is used iff y^2 + x^2 < R^2 (strict).
+// The circular mask of the imaging cells (docs/lens-likelihoods.md): on an
+// n x n grid of pixel scale ps, pixel (row, col) has centre
+// y = (cy - row) ps, x = (col - cx) ps with cy = cx = (n - 1) / 2, and is
+// used iff y^2 + x^2 < R^2 (strict).
 #include <cstddef>
 #include <vector>
 
@@ -19,7 +20,8 @@ struct CircularMask {
   std::vector<MaskedPixel> pixels;  // row-major order
 };
 
-// n = ceil(2R / ps), +1 if even (lensing.md's instrument grids).
+// n = ceil(2R / ps), +1 if even (docs/lens-likelihoods.md, "Datasets and
+// instruments").
 int instrument_grid_size(double pixel_scale, double radius);
 CircularMask make_circular_mask(int grid_size, double pixel_scale, double radius);
 

@@ -1,5 +1,6 @@
 #pragma once
-// The grids of a masked imaging dataset (lensing.md, "Grids"), built once:
+// The grids of a masked imaging dataset (docs/lens-likelihoods.md, "Datasets
+// and instruments"), built once:
 //  - the light-profile grid, over-sampled by radial bins around (0, 0);
 //  - the pixelization grid: the masked pixel centres themselves (mask.pixels);
 //  - the blurring pixels: unmasked-out pixels inside the PSF footprint of the

@@ -1,5 +1,5 @@
 #pragma once
-// The imaging instruments of lensing.md: pixel scale and mask radius (the
+// The imaging instruments (docs/lens-likelihoods.md): pixel scale and mask radius (the
 // grid follows from them), and the PSF the simulator uses (21 x 21 circular
 // Gaussian, sigma one pixel). `ci` is this project's own: 0.25"/px, so a 29 x 29
 // grid with 609 masked pixels -- small enough that a full sampler run of an
@@ -15,7 +15,7 @@ struct ImagingInstrument {
   double mask_radius;   // [arcsec]
   int psf_size;         // PSF side [pixels], odd
   double psf_sigma;     // [pixels]
-  int grid_size() const;  // lensing.md: ceil(2R / ps), +1 if even
+  int grid_size() const;  // ceil(2R / ps), +1 if even
 };
 
 const std::vector<ImagingInstrument>& imaging_instruments();

@@ -211,7 +211,7 @@ InversionSolution solve_with_block_factor(const LinearParameterLayout& layout,
     list_where(begin, begin + m, false);
     const std::size_t solved_in_block = count;
     list_where(begin, begin + m, true);
-    // ln det (F + H) of the mapper's sub-block (lensing.md), not a Schur
+    // ln det (F + H) of the mapper's sub-block (docs/inversions.md), not a Schur
     // complement; its factor's leading rows are the solve's first factor.
     if (!ws.factor.append(ws.added.first(m))) return solution;
     solution.log_det_curvature_reg = ws.factor.log_det(m);

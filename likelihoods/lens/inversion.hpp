@@ -1,6 +1,6 @@
 #pragma once
-// The linear inversion shared by the MGE and pixelized sources (lensing.md,
-// "Linear inversion"), in three steps so the dense and the sparse (w-tilde)
+// The linear inversion shared by the MGE and pixelized sources
+// (docs/inversions.md), in three steps so the dense and the sparse (w-tilde)
 // formulations share the solve and the evidence:
 //
 //  1. normal equations: F = (B/sigma)^T (B/sigma), D = B^T (d/sigma^2), from

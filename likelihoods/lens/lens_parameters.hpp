@@ -1,6 +1,6 @@
 #pragma once
-// The 11 parameters every imaging cell starts with (lensing.md, "The three
-// search cells"), in PyAutoFit order, and the lens they describe:
+// The 11 parameters every imaging cell starts with (docs/lens-likelihoods.md,
+// "Profiles and the lens model"), in PyAutoFit order, and the lens they describe:
 //   0 lens_light_centre_y  U(-0.1, 0.1)        galaxies.lens.bulge.centre_0
 //   1 lens_light_centre_x  U(-0.1, 0.1)        galaxies.lens.bulge.centre_1
 //   2 lens_light_e1        TG(0, 0.3, [-1, 1]) galaxies.lens.bulge.ell_comps_0
@@ -35,7 +35,7 @@ struct LensGalaxy {
 // theta: at least the 11 lens parameters.
 LensGalaxy lens_galaxy_from(std::span<const double> theta, const std::vector<double>& mge_sigmas);
 
-// The truth of lensing.md's simulator in these 11 parameters (light e1, e2
+// The simulator's truth (docs/lens-likelihoods.md) in these 11 parameters (light e1, e2
 // from the truth Sersic's q 0.9, phi 45 degrees).
 std::vector<double> lens_truth_parameters();
 

@@ -29,7 +29,8 @@ inline constexpr std::size_t kMgeParameterCount = 15;
 
 std::vector<std::string> mge_parameter_names();
 Prior mge_prior();
-// The truth lens of lensing.md with the truth source's centre and ellipticity.
+// The simulator's truth lens (docs/lens-likelihoods.md) with the truth
+// source's centre and ellipticity.
 std::vector<double> mge_truth_parameters();
 
 template <class Real>

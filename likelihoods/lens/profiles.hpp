@@ -1,7 +1,7 @@
 #pragma once
 // Light and mass profiles of the imaging cells, with PyAutoGalaxy's
-// conventions (lensing.md, "Profiles"). Coordinates are (y, x) in arcsec, y up;
-// angles counter-clockwise from +x.
+// conventions (docs/lens-likelihoods.md, "Profiles and the lens model").
+// Coordinates are (y, x) in arcsec, y up; angles counter-clockwise from +x.
 #include <limits>
 #include <span>
 #include <vector>

@@ -1,10 +1,10 @@
 #pragma once
-// The project's own imaging datasets (lensing.md, "Simulator"): a statistical
-// twin of autolens_profiling's. The truth lens (Sersic light, isothermal mass,
-// external shear) and SersicCore source are imaged on the instrument's grid
-// padded by the PSF, over-sampled with radial bins [32, 8, 2] at [0.3", 0.6"],
-// convolved with the 21 x 21 Gaussian PSF (sigma one pixel, sum 1), trimmed,
-// and observed for 300 s over a 0.1 e/s sky:
+// The project's own imaging datasets (docs/lens-likelihoods.md, "Datasets and
+// instruments"): a statistical twin of autolens_profiling's. The truth lens
+// (Sersic light, isothermal mass, external shear) and SersicCore source are
+// imaged on the instrument's grid padded by the PSF, over-sampled with radial
+// bins [32, 8, 2] at [0.3", 0.6"], convolved with the 21 x 21 Gaussian PSF
+// (sigma one pixel, sum 1), trimmed, and observed for 300 s over a 0.1 e/s sky:
 //   counts ~ Poisson((image + 0.1) 300), data = counts / 300 - 0.1,
 //   noise_map = sqrt(|counts|) / 300.
 // Pixel (row, col)'s count is drawn from the Philox stream

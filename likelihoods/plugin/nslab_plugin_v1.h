@@ -1,4 +1,4 @@
-/* The C ABI of an nslab likelihood plugin, version 1 (harness.md).
+/* The C ABI of an nslab likelihood plugin, version 1 (docs/extending.md).
  * A plugin is a shared library exporting nslab_plugin_v1_get with C linkage;
  * it needs no other nslab header. Run it with
  *   nslab run nss/plugin/NAME/-/fp64 --set plugin=path/libNAME.so */

@@ -1,6 +1,6 @@
 #pragma once
 // A union of ellipsoids or cube-ellipsoid mixtures, intersected with the unit
-// cube (nautilus.md, "Outer bound"; nautilus's bounds/union.py).
+// cube (docs/nautilus.md, "The bound"; nautilus's bounds/union.py).
 //
 // Starts as one member around all points; split() replaces the largest
 // splittable member by two fitted to a two-way split of its points (kept only

@@ -1,6 +1,6 @@
 #pragma once
 // A unit cube along some dimensions times an ellipsoid along the rest
-// (nautilus.md, "Outer bound"). Dimensions where the points fill the unit
+// (docs/nautilus.md, "The bound"). Dimensions where the points fill the unit
 // interval anyway are cheaper to sample from the cube than to enclose; which
 // ones is chosen greedily by volume, as nautilus does.
 #include <optional>

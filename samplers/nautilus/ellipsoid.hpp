@@ -1,5 +1,5 @@
 #pragma once
-// An ellipsoid region {x : (x - c)^T A (x - c) < 1} (nautilus.md, "Ellipsoid").
+// An ellipsoid region {x : (x - c)^T A (x - c) < 1} (docs/nautilus.md, "The bound").
 //
 // Built as the minimum-volume enclosing ellipsoid of a point set (Khachiyan
 // iterations), rescaled so the farthest point sits on the surface, then

@@ -1,6 +1,6 @@
 #pragma once
-// The exploration phase's two bound-keeping steps (nautilus.md, "Adding a
-// bound" and "Exploration phase").
+// The exploration phase's two bound-keeping steps (docs/nautilus.md,
+// "Shape of a run", exploration).
 #include "samplers/nautilus/nautilus_settings.hpp"
 #include "samplers/nautilus/nautilus_state.hpp"
 

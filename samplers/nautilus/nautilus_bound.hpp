@@ -1,5 +1,5 @@
 #pragma once
-// One nested bound of a nautilus run (nautilus.md, "The bound"): the union of
+// One nested bound of a nautilus run (docs/nautilus.md, "The bound"): the union of
 // neural bounds over the live points' clusters (inner), inside a union of
 // cube-ellipsoid mixtures intersected with the unit cube (outer). Candidates
 // come from the outer union and are kept when some neural bound contains

@@ -1,5 +1,5 @@
 #pragma once
-// A Nautilus-style batched importance nested sampler (nautilus.md): the
+// A Nautilus-style batched importance nested sampler (docs/nautilus.md): the
 // algorithm of the nautilus-sampler package (J. Lange 2023), in our C++.
 //
 // Points live in the unit cube and are mapped through the prior only for the

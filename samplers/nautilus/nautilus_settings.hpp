@@ -1,5 +1,5 @@
 #pragma once
-// Nautilus settings (nautilus.md). Defaults are the nautilus-sampler package's
+// Nautilus settings (docs/nautilus.md, "Defaults"). Defaults are the nautilus-sampler package's
 // (v1.0.x); the cells override n_live, n_eff and n_batch with af.Nautilus's
 // values as autolens_profiling uses them.
 #include <cstddef>

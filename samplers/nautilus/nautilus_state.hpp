@@ -14,7 +14,7 @@ namespace nslab {
 
 // Points of earlier shells that a new bound contains: they now belong to the
 // newest shell and stand in, one for one, for fresh draws that land in their
-// old shell (nautilus.md, "transfer").
+// old shell (docs/nautilus.md, "Shape of a run").
 struct TransferPool {
   std::vector<double> points;        // unit cube, row-major
   std::vector<double> log_l;

@@ -1,5 +1,5 @@
 #pragma once
-// A neural-network bound (nautilus.md, "NeuralBound"): an enlarged ellipsoid
+// A neural-network bound (docs/nautilus.md, "The bound"): an enlarged ellipsoid
 // around one cluster of live points, cut down to where a network ensemble
 // predicts a likelihood rank score at least that of the lowest live point.
 //

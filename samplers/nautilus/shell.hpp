@@ -1,6 +1,6 @@
 #pragma once
 // A shell's points and the statistics the evidence is built from
-// (nautilus.md, "Evidence and posterior").
+// (docs/nautilus.md, "Evidence and posterior").
 #include <cstddef>
 #include <limits>
 #include <vector>

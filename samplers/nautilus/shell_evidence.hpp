@@ -1,5 +1,5 @@
 #pragma once
-// The importance-nested-sampling estimates from a run's shells (nautilus.md,
+// The importance-nested-sampling estimates from a run's shells (docs/nautilus.md,
 // "Evidence and posterior"): log Z, N_eff, the live fraction f_live, the live
 // volume, and the weighted posterior. `discard` drops exploration points.
 #include <cstddef>

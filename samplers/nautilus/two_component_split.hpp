@@ -1,7 +1,7 @@
 #pragma once
-// Splitting a point cloud in two (nautilus.md, "split = 2-component Gaussian
-// mixture"), as nautilus does with scikit-learn's GaussianMixture: full
-// covariances, 10 starts, each from k-means (k-means++ seeding, Lloyd
+// Splitting a point cloud in two (docs/nautilus.md, "The bound"): a
+// 2-component Gaussian mixture, as nautilus does with scikit-learn's
+// GaussianMixture: full covariances, 10 starts, each from k-means (k-means++ seeding, Lloyd
 // iterations), EM to a change in mean log-likelihood below 1e-3, the start
 // with the highest likelihood kept; points go to the component with the
 // larger weighted density, and a component left with fewer than

@@ -1,5 +1,5 @@
 #pragma once
-// NSS's two evidence computations (nss.md): the running integrator that only
+// NSS's two evidence computations (docs/nss.md, "Evidence"): the running integrator that only
 // decides when to stop, and the final anesthetic-style estimate with its
 // error from sampled shrinkages, which is what the result reports.
 #include <cstdint>

@@ -1,5 +1,5 @@
 #pragma once
-// NSS settings (nss.md); defaults are af.NSS's as used by autolens_profiling.
+// NSS settings (docs/nss.md, "Defaults"); defaults are af.NSS's as used by autolens_profiling.
 #include <cstddef>
 #include <cstdint>
 

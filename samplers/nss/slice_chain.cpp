@@ -85,7 +85,7 @@ void SliceChain::proceed() {
         return;
     }
     // Every probe is evaluated, even one the prior alone rejects: that is the
-    // work BlackJAX's NSS does (nss.md counts every probe as a call).
+    // work BlackJAX's NSS does (docs/nss.md counts every probe as a call).
     ++probes_;
     return;
   }

@@ -1,6 +1,6 @@
 #pragma once
 // One NSS inner chain: num_inner_steps constrained hit-and-run slice steps
-// from a start particle (nss.md), written as a state machine that asks for
+// from a start particle (docs/nss.md), written as a state machine that asks for
 // one likelihood value at a time. The scheduler batches the requests of many
 // chains; since every random draw is keyed by (step, slot, inner step, draw),
 // a chain's path does not depend on which chains share its batches.

@@ -7,7 +7,7 @@
 namespace nslab {
 namespace {
 
-// Random123's kat_vectors for philox4x32_10 (architecture.md).
+// Random123's kat_vectors for philox4x32_10 (docs/design.md, "The sampler contract").
 TEST(Philox, MatchesRandom123KnownAnswers) {
   EXPECT_EQ(philox4x32_10({0, 0, 0, 0}, {0, 0}),
             (PhiloxCounter{0x6627e8d5, 0xe169c58d, 0xbc57ac4c, 0x9b00dbd8}));

@@ -1,4 +1,4 @@
-// The minimum check for every kernel (style.md, Eigen's CUDA tests): the same
+// The minimum check for every kernel (as in Eigen's CUDA tests): the same
 // likelihood on the CPU and the GPU, compared point by point on prior draws.
 #include <cmath>
 
@@ -71,7 +71,7 @@ TEST_P(CpuCudaAgreement, LogLikelihoodsAgreePointByPoint) {
             << " over " << c.points << " points (bound " << c.relative_tolerance << ")\n";
 }
 
-// One point's value never depends on its batch (architecture.md): the same
+// One point's value never depends on its batch (docs/design.md): the same
 // points in one batch, one at a time, and in batches of 7 give the same bits.
 TEST_P(CpuCudaAgreement, DeviceValuesDoNotDependOnTheBatch) {
   NSLAB_SKIP_WITHOUT_CUDA_DEVICE();

@@ -1,4 +1,4 @@
-// The memory model on the device (harness.md): the tracked peak of a run is
+// The memory model on the device (docs/design.md, "The memory model"): the tracked peak of a run is
 // k x bytes_per_replica + the fixed overhead, exactly; CUPTI's peak (which
 // also sees cuBLAS's and cuSOLVER's own allocations) is at least that and at
 // most kLibraryAllowance above it. And a k too large for the card fails with

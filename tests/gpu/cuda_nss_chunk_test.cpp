@@ -1,4 +1,4 @@
-// nss.md: results must not depend on chunk_size. On the GPU that holds only if
+// docs/nss.md, "Chunking": results must not depend on chunk_size. On the GPU that holds only if
 // every point's arithmetic is the same whatever batch it travels in, which is
 // what this checks end to end, through the sampler.
 #include "gpu_test_support.hpp"

@@ -19,7 +19,7 @@
 #include "likelihoods/synthetic/mapping.hpp"
 #include "tests/support/lens_cases.hpp"
 
-// Without a device every GPU test skips and says why (harness.md).
+// Without a device every GPU test skips and says why (docs/running.md).
 #define NSLAB_SKIP_WITHOUT_CUDA_DEVICE()                                 \
   do {                                                                   \
     std::string nslab_reason_;                                           \

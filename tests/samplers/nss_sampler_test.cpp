@@ -99,7 +99,7 @@ TEST(NssSampler, EveryProbeIsOneCountedEvaluation) {
             settings.n_live + static_cast<std::size_t>(result.diagnostics.at("slice_probes")));
 }
 
-// nss.md's error is the spread of sampled shrinkages; over independent seeds
+// NSS's error (docs/nss.md, "Evidence") is the spread of sampled shrinkages; over independent seeds
 // the real scatter of log Z must match it (within a factor 2).
 TEST(NssSampler, ReportedErrorIsHonestOverTwentySeeds) {
   GaussianLikelihood<double> likelihood(2);

@@ -1,7 +1,7 @@
 #pragma once
 // Small imaging datasets for the pixelized-source tests, made here so the
 // tests do not depend on the simulator: the truth lens and source of
-// lensing.md imaged at pixel centres, with a deliberately lopsided PSF (so a
+// docs/lens-likelihoods.md imaged at pixel centres, with a deliberately lopsided PSF (so a
 // flipped kernel anywhere would show) and a noise map that varies across the
 // image (so a misplaced 1/sigma^2 would show).
 #include <cmath>

@@ -7,7 +7,7 @@ import pathlib
 import re
 import sys
 
-# lensing.md: PyAutoLens's JAX on a laptop-class CPU, seconds per call (HST).
+# docs/lens-likelihoods.md: PyAutoLens's JAX on a laptop-class CPU, seconds per call (HST).
 JAX_LAPTOP_S = {"mge": (0.09, 0.26), "pixelization": (5.0, 14.0), "delaunay": (4.0, 17.0)}
 NAME = re.compile(r"likelihood/imaging/(?P<model>\w+)/(?P<instrument>\w+)/(?P<precision>fp\d+)"
                   r"(?:/inversion:(?P<inversion>\w+))?/threads:(?P<threads>\d+)/k:(?P<k>\d+)(?:/real_time)?")
@@ -69,7 +69,7 @@ def main():
           "`bytes/replica` is the likelihood's declared scratch per point; `tracked peak / k` is "
           "the tracked allocator's high-water mark of the batch divided by k (it includes the "
           "arena's alignment and the per-batch fixed part). The JAX column is PyAutoLens on a "
-          "laptop-class CPU as quoted in lensing.md (HST, one call, other hardware); the ratio is "
+          "laptop-class CPU as quoted in docs/lens-likelihoods.md (HST, one call, other hardware); the ratio is "
           "JAX / nslab at one thread, k = 1 (range over the quoted span). `t1 k8 CPU` is the "
           "one-thread batch's CPU time per evaluation (median), the figure to compare where the "
           "machine is shared; `t2/t1 k8` is the two-thread throughput over the one-thread "

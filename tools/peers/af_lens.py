@@ -9,8 +9,8 @@ Run it from the autolens venv (Python >= 3.12, see setup.sh):
     build/peers-venv-autolens/bin/python tools/peers/af_lens.py --dataset build/peers-data/euclid \\
         [--samplers nss,nautilus] [--seeds 1] [--instrument euclid]
 
-The model is autolens_profiling's searches/_setup.py `mge` cell as lensing.md
-states it (lens MGE 20 Gaussians, Isothermal, ExternalShear, source MGE 20
+The model is autolens_profiling's searches/_setup.py `mge` cell as
+docs/lens-likelihoods.md states it (lens MGE 20 Gaussians, Isothermal, ExternalShear, source MGE 20
 Gaussians; PyAutoFit's default priors). Before sampling, PyAutoLens's log L
 is compared with `nslab eval imaging/mge/...` at a few parameter vectors
 (prior median, the simulator's truth, random prior draws); a mismatch is

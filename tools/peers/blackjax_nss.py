@@ -12,7 +12,7 @@ stepping-out draws (u, J) from the very keys the kernel consumed:
                   call BlackJAX makes for a chain (it evaluates both initial
                   bracket ends unconditionally, even when J or K is 0, and the
                   last expanded end even when the cap is reached);
-  neal_probes     the probes of Neal (2003) fig. 3 as nss.md specifies and
+  neal_probes     the probes of Neal (2003) fig. 3 as docs/nss.md specifies and
                   nslab counts in diagnostics.slice_probes (no probe on a side
                   whose budget J/K is 0 or used up);
   lockstep_lanes  what a vmap'd while-loop really computes: every lane is

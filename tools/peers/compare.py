@@ -236,7 +236,7 @@ def evals_section(runs, out):
     bj_lock = [per_step(d, "lockstep_lane_evaluations") for d in bj]
     m = lambda xs: mean_sd(xs)  # noqa: E731
     rows = [
-        ("**like with like**: every slice probe as Neal (2003) fig. 3 / nss.md counts them "
+        ("**like with like**: every slice probe as Neal (2003) fig. 3 / docs/nss.md counts them "
          "(in or out of the prior box)", "nslab `diagnostics.slice_probes`", ns_probes,
          "BlackJAX, same probes (key replay)", bj_neal),
         ("likelihood calls each code actually makes", "nslab `likelihood_evals` − n_live "
@@ -529,7 +529,7 @@ def main(argv=None):
         out.insert(header_at, f"Evaluations per outer step, like with like (all slice probes), BlackJAX vs nslab, "
                       f"averaged over the analytic problems: {100*avg:+.1f} % "
                       f"({parts}); "
-                      f"nss.md asks for agreement within 10 %.")
+                      f"docs/nss.md asks for agreement within 10 %.")
         out.insert(header_at + 1, "")
     calibration_section(root, out)
     lens_section(root, out)

@@ -8,7 +8,7 @@ results/peers/<cell path>/nautilus-sampler-seed<N>.json.
 Settings: taken from nslab's own nautilus result for the same cell and seed
 (results/peers/<cell path>/nslab-nautilus-seed<N>.json, written by
 nslab_side.py) when it exists, so both run with one configuration; otherwise
-the af.Nautilus / autolens_profiling values of nautilus.md (n_live 200,
+the af.Nautilus / autolens_profiling values of docs/nautilus.md (n_live 200,
 n_eff 500, n_batch 100, the rest nautilus's defaults).
 
 The likelihood is numpy, vectorised (one call per batch), checked against
@@ -60,7 +60,7 @@ def settings_for(cell_path: str, seed: int, out_root) -> tuple[dict, str]:
                     k in ("n_update", "n_like_new_bound", "n_points_min") and v == 0):
                 picked.pop(k)
         return {**FALLBACK, **picked}, peerlib.rel(nslab_file)
-    return dict(FALLBACK), "nautilus.md af.Nautilus defaults (no nslab nautilus result found)"
+    return dict(FALLBACK), "af.Nautilus defaults of docs/nautilus.md (no nslab nautilus result found)"
 
 
 class TrainingWork:

@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
-"""A euclid-geometry dataset simulated by PyAutoLens itself (lensing.md's
-truth lens; 71x71 at 0.1"/px, 21x21 Gaussian PSF of sigma one pixel,
+"""A euclid-geometry dataset simulated by PyAutoLens itself (the truth
+lens of docs/lens-likelihoods.md; 71x71 at 0.1"/px, 21x21 Gaussian PSF of sigma one pixel,
 exposure 300 s, sky 0.1), for a parity check of nslab's likelihood on data
 nslab did not make (`af_lens.py --dataset DIR --dataset-label pyautolens-simulated
 --parity-only`). Not the sampling dataset: the peers sample nslab's own.

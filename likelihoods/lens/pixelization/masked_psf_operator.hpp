@@ -1,6 +1,6 @@
 #pragma once
 // The PSF as an operator P on images that live on the masked pixels only
-// (pixelized sources are blurred without a blurring region, lensing.md):
+// (pixelized sources are blurred without a blurring region, docs/lens-likelihoods.md):
 //   (P u)_k = sum_i K[hr + r_k - r_i][hc + c_k - c_i] u_i,   k, i masked,
 // the same "same"-mode convolution as PsfConvolver (so P u equals
 // PsfConvolver::convolve(u, with_blurring = false)). This class adds what the

@@ -4,7 +4,7 @@
 // the 11 of lens_parameters.hpp, then
 //  11 regularization_coefficient  LogUniform(1e-6, 1e6)
 //     galaxies.source.pixelization.regularization.coefficient
-// The figure of merit is the Bayesian log evidence (lensing.md):
+// The figure of merit is the Bayesian log evidence (docs/inversions.md):
 //   -2 ln e = chi^2 + s^T H s + ln det(F + H) - ln det H + noise norm.,
 // with the linear parameters ordered [20 Gaussians][source pixels] and the
 // log-determinants and s^T H s taken on the source block.
@@ -43,7 +43,7 @@ std::string to_string(InversionFormulation formulation);
 inline constexpr std::size_t kPixelizedParameterCount = 12;
 std::vector<std::string> pixelized_parameter_names();
 Prior pixelized_prior();
-// The truth lens of lensing.md with a regularization coefficient.
+// The simulator's truth lens (docs/lens-likelihoods.md) with a regularization coefficient.
 std::vector<double> pixelized_truth_parameters(double coefficient);
 
 // The evaluation_parts() of a fit's FitParts (`nslab eval`), for the CPU

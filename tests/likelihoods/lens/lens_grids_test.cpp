@@ -15,8 +15,8 @@ struct Counts {
   std::size_t masked, over_sampled;
 };
 
-// lensing.md's instrument table (PyAutoArray's counts for these masks).
-TEST(LensGrids, InstrumentMaskedAndOverSampledCountsMatchLensingMd) {
+// The instrument table of docs/lens-likelihoods.md (PyAutoArray's counts for these masks).
+TEST(LensGrids, InstrumentMaskedAndOverSampledCountsMatchPyAutoArray) {
   const Counts table[] = {{"euclid", 71, 3841, 4468},
                           {"hst", 141, 15361, 17980},
                           {"jwst", 235, 42737, 50312},

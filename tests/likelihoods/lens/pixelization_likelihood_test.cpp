@@ -113,7 +113,7 @@ TEST(PixelizationLikelihood, SinglePrecisionDenseIsCloseToDouble) {
 }
 
 TEST(PixelizationLikelihood, EvidencePrefersTheTrueEinsteinRadius) {
-  // The simulator's ci dataset: data drawn from the truth lens of lensing.md.
+  // The simulator's ci dataset: data drawn from the truth lens of docs/lens-likelihoods.md.
   static const auto imaging = make_masked_imaging(simulate_imaging(imaging_instrument("ci")), 3.5);
   for (auto source : {rectangular(*imaging), delaunay(*imaging)}) {
     const PixelizedLikelihood<double> likelihood(imaging, source, InversionFormulation::kSparse);
