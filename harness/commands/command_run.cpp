@@ -8,6 +8,7 @@
 #include <signal.h>
 
 #include <cstdio>
+#include <deque>
 #include <filesystem>
 #include <iostream>
 
@@ -148,33 +149,35 @@ CommandRunner add_run_command(CLI::App& app) {
     const auto checkpoint_of = [&](const PlannedRun& planned) {
       return args->checkpoint.empty() ? checkpoint_path_for(planned.path) : args->checkpoint;
     };
-    // Every output is checked before any work: a bad --out costs nothing and
+    // Every output is checked and locked, and every checkpoint looked at,
+    // before any work: a bad --out or a second run on it costs nothing and
     // never loses a checkpoint.
     for (const PlannedRun& planned : runs) {
       check_output_file(planned.path, "--out");
       check_output_file(checkpoint_of(planned), "the checkpoint");
-      if (!options.resume && std::filesystem::exists(checkpoint_of(planned)))
-        throw UsageError(checkpoint_of(planned) + " exists: a run of " + planned.path +
-                         " did not finish. Continue it with --resume, or delete the checkpoint to "
-                         "start afresh");
     }
     stop_at_the_next_call_on_signals();
-    for (const PlannedRun& planned : runs) {
-      RunOptions one = options;
-      one.overrides = planned.overrides;
-      one.checkpoint_path = checkpoint_of(planned);
-      try {
-        const OutputLock lock(planned.path);  // one run per output at a time
-        if (!one.resume && std::filesystem::exists(one.checkpoint_path))  // left since the check above
-          throw UsageError(one.checkpoint_path + " exists: another run of " + planned.path +
-                           " left it. Continue it with --resume, or delete it to start afresh");
+    std::string running_checkpoint;
+    try {
+      std::deque<OutputLock> locks;  // one run per output at a time, held until all are written
+      for (const PlannedRun& planned : runs) {
+        locks.emplace_back(planned.path);
+        if (!options.resume && std::filesystem::exists(checkpoint_of(planned)))
+          throw UsageError(checkpoint_of(planned) + " exists: a run of " + planned.path +
+                           " did not finish. Continue it with --resume, or delete the checkpoint to "
+                           "start afresh");
+      }
+      for (const PlannedRun& planned : runs) {
+        RunOptions one = options;
+        one.overrides = planned.overrides;
+        one.checkpoint_path = running_checkpoint = checkpoint_of(planned);
         const Json document = result_document(run_cell(cell, one));
         write_file_atomically(planned.path, document.dump(2) + "\n");
         std::filesystem::remove(one.checkpoint_path);  // only now is the run safe
         print_summary(document, planned.path);
-      } catch (const RunInterrupted& stop) {  // the lock is released by now
-        return report_interrupted(stop, *args, out, one.checkpoint_path, cell);
       }
+    } catch (const RunInterrupted& stop) {  // the locks are released by now
+      return report_interrupted(stop, *args, out, running_checkpoint, cell);
     }
     return 0;
   };

@@ -140,8 +140,12 @@ TEST(Lifecycle, AFolderThatCannotBeWrittenIsRefusedBeforeSampling) {
 TEST(Lifecycle, ASecondRunOnTheSameOutputIsRefused) {
   const fs::path dir = scratch("two-runs");
   const std::string out = dir / "shared.json";
-  const pid_t first = testing::start_nslab(slow_run(out, {"--set", "max_evals=1500", "--checkpoint-every", "1"}),
-                                           dir / "first.log");
+  // Short steps (num_delete=10), so the first run saves whole steps well
+  // before its budget ends it: max_evals is never exceeded, so a budget
+  // smaller than one step would end the run with no checkpoint at all.
+  const pid_t first = testing::start_nslab(
+      slow_run(out, {"--set", "num_delete=10", "--set", "max_evals=3000", "--checkpoint-every", "1"}),
+      dir / "first.log");
   ASSERT_TRUE(wait_for(out + ".checkpoint"));
   const Finished second = run_nslab_printing({"run", kQuick, "--quiet", "--out", out}, dir / "second.log");
   EXPECT_EQ(second.status, 2) << second.output;
