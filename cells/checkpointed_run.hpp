@@ -2,7 +2,9 @@
 // A sampler run under the harness's RunControl, written once for every
 // sampler: resume from the checkpoint when asked, save one every
 // checkpoint_every iterations and when a signal stops the run, report
-// progress after every step.
+// progress after every step. A resumed run counts its processes (the state
+// carries the count from checkpoint to checkpoint) and its sampler wall time
+// continues from the checkpoint's.
 //
 // The checkpoint is left in place when the run ends: the caller removes it
 // once the result is safely written (command_run.cpp), so a failed write
@@ -26,8 +28,14 @@ SamplerResult run_checkpointed(const Algorithm& algorithm, const RunControl& con
   using State = typename Algorithm::State;
   const std::string& checkpoint = control.checkpoint_path;
   std::optional<State> resumed;
-  if (control.resume && !checkpoint.empty() && std::filesystem::exists(checkpoint))
+  double earlier_sampler_wall_s = 0.0;
+  if (control.resume && !checkpoint.empty() && std::filesystem::exists(checkpoint)) {
     resumed = deserialise(read_file(checkpoint), control.fingerprint, checkpoint);
+    // This process joins the run's history; its checkpoints (the one a
+    // signal stop saves included) carry the count on.
+    ++resumed->processes;
+    earlier_sampler_wall_s = resumed->elapsed_wall_s;
+  }
   const bool checkpointing = !checkpoint.empty() && control.checkpoint_every > 0;
   const auto save = [&](const State& state) {
     write_file_atomically(checkpoint, serialise(state, control.fingerprint));
@@ -40,7 +48,11 @@ SamplerResult run_checkpointed(const Algorithm& algorithm, const RunControl& con
       },
       resumed ? &*resumed : nullptr,
       checkpointing ? std::function<void(const State&)>(save) : std::function<void(const State&)>());
-  if (resumed) result.resumed_at_iteration = resumed->iteration();
+  if (resumed) {
+    result.resumed_at_iteration = resumed->iteration();
+    result.processes = resumed->processes;
+    result.earlier_processes_sampler_wall_s = earlier_sampler_wall_s;
+  }
   return result;
 }
 

@@ -65,6 +65,7 @@ ResultRow parse_nslab(const json& d, const std::string& path) {
   row.cell = text_at(d, "/cell"_json_pointer);
   if (row.cell.empty()) row.cell = row.sampler + "/" + row.group();
   row.device_name = text_at(d, "/device/name"_json_pointer);
+  if (config.contains("dataset") && config["dataset"].is_string()) row.data = config["dataset"];
   row.device = text_at(d, "/device/short_name"_json_pointer);
   if (row.device.empty()) row.device = text_at(d, "/device/name"_json_pointer);
   if (text_at(d, "/device/backend"_json_pointer) == "cpu") row.device = "cpu";
@@ -84,6 +85,7 @@ ResultRow parse_nslab(const json& d, const std::string& path) {
   row.peak_source = text_at(d, "/memory/peak_device_source"_json_pointer);
   row.peak_note = text_at(d, "/memory/peak_device_note"_json_pointer);
   row.stopped_by = text_at(d, "/results/stopped_by"_json_pointer);
+  row.processes = number_at(d, "/performance/processes"_json_pointer);
   return row;
 }
 
@@ -102,6 +104,15 @@ ResultRow parse_autolens_profiling(const json& d, const std::string& path) {
   row.device = smi.empty() ? text_at(d, "/device/backend"_json_pointer) : smi.substr(0, smi.find(','));
   row.device_name = row.device;
   row.cell = row.sampler + "/" + row.group();
+  // "NAME, USED MiB, TOTAL MiB": what the device held when the search
+  // wrote its summary, after the fit (not a high-water mark).
+  if (const auto first = smi.find(", "); first != std::string::npos) {
+    double used_mib = 0;
+    if (std::sscanf(smi.c_str() + first + 2, "%lf MiB", &used_mib) == 1) {
+      row.peak_device_bytes = used_mib * 1024.0 * 1024.0;
+      row.peak_source = "nvidia-smi used";
+    }
+  }
   const json config = d.value("sampler_config", json::object());
   row.batch_key = row.sampler == "af-nautilus" ? "n_batch" : "chunk_size";
   row.batch = batch_from(config, row.batch_key);

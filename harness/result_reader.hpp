@@ -21,6 +21,7 @@ struct ResultRow {
   std::optional<long long> batch;  // k; empty when unset (all in flight)
   std::string inversion;
   std::string seed;         // the run's seed as text; empty when not recorded
+  std::string data;         // the dataset setting: "simulated" or a folder; empty when not recorded
   std::optional<double> log_z, log_z_error, reference_log_z, max_log_l;
   std::optional<double> evals, time_per_eval_ms, total_wall_s, sampler_wall_s;
   std::optional<double> largest_batch;  // the widest likelihood call of the run
@@ -28,6 +29,7 @@ struct ResultRow {
   std::string peak_source;
   std::string peak_note;  // why the tracked peak stands in for CUPTI's, where it does
   std::string stopped_by;  // termination | max_evals | max_wall_s; empty when not recorded
+  std::optional<double> processes;  // how many processes the run took (resumed: more than 1)
   std::string group() const { return dataset + "/" + model + "/" + instrument + "/" + precision; }
 };
 

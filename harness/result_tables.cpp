@@ -7,29 +7,12 @@
 #include <set>
 #include <sstream>
 
+#include "harness/anchor_tables.hpp"
 #include "harness/run_completion.hpp"
 #include "harness/stats/sample_statistics.hpp"
 
 namespace nslab {
 namespace {
-
-std::string fixed(const std::optional<double>& value, int digits) {
-  if (!value) return "-";
-  char buffer[64];
-  std::snprintf(buffer, sizeof buffer, "%.*f", digits, *value);
-  return buffer;
-}
-
-std::string general(const std::optional<double>& value, int digits = 4) {
-  if (!value) return "-";
-  char buffer[64];
-  std::snprintf(buffer, sizeof buffer, "%.*g", digits, *value);
-  return buffer;
-}
-
-std::string batch_text(const ResultRow& row) {
-  return row.batch ? std::to_string(*row.batch) : std::string("all");
-}
 
 // NSS-like samplers are compared with the Nautilus of the same family
 // (nss with nautilus, af-nss with af-nautilus) on the same device.
@@ -44,6 +27,24 @@ bool row_order(const ResultRow& a, const ResultRow& b) {
 }
 
 }  // namespace
+
+std::string batch_text(const ResultRow& row) {
+  return row.batch ? std::to_string(*row.batch) : std::string("all");
+}
+
+std::string format_fixed(const std::optional<double>& value, int digits) {
+  if (!value) return "-";
+  char buffer[64];
+  std::snprintf(buffer, sizeof buffer, "%.*f", digits, *value);
+  return buffer;
+}
+
+std::string format_general(const std::optional<double>& value, int digits) {
+  if (!value) return "-";
+  char buffer[64];
+  std::snprintf(buffer, sizeof buffer, "%.*g", digits, *value);
+  return buffer;
+}
 
 std::string format_bytes(const std::optional<double>& bytes) {
   if (!bytes) return "-";
@@ -85,16 +86,16 @@ std::vector<Table> comparison_tables(const std::vector<ResultRow>& rows, bool in
         for (const auto& [other, other_repeats] : members) {
           if (other.sampler == partner && other.device == row.device && other.time_per_eval_ms &&
               *other.time_per_eval_ms > 0 && finished(other)) {
-            ratio = general(*row.time_per_eval_ms / *other.time_per_eval_ms, 3) + "×";
+            ratio = format_general(*row.time_per_eval_ms / *other.time_per_eval_ms, 3) + "×";
             break;
           }
         }
       }
       const std::string stopped = row.stopped_by.empty() ? "-" : row.stopped_by;
       table.rows.push_back({row.sampler, row.device, batch_text(row), repeats > 1 ? "×" + std::to_string(repeats) : "1",
-                            fixed(row.log_z, 3), fixed(row.log_z_error, 3), fixed(row.reference_log_z, 3),
-                            fixed(row.max_log_l, 3), general(row.evals, 9),
-                            general(row.time_per_eval_ms, 4), ratio,
+                            format_fixed(row.log_z, 3), format_fixed(row.log_z_error, 3), format_fixed(row.reference_log_z, 3),
+                            format_fixed(row.max_log_l, 3), format_general(row.evals, 9),
+                            format_general(row.time_per_eval_ms, 4), ratio,
                             format_duration(row.total_wall_s),
                             format_bytes(row.peak_device_bytes),
                             row.peak_source.empty() ? "-" : row.peak_source,
@@ -156,8 +157,8 @@ std::vector<Table> batch_sweep_tables(const std::vector<ResultRow>& rows) {
       if (row.batch && row.bytes_per_replica && row.fixed_overhead_bytes)
         predicted = *row.fixed_overhead_bytes + *row.batch * *row.bytes_per_replica;
       table.rows.push_back({batch_text(row), format_bytes(row.peak_device_bytes),
-                            format_bytes(predicted), general(row.time_per_eval_ms, 4),
-                            general(row.evals, 9), fixed(row.log_z, 3),
+                            format_bytes(predicted), format_general(row.time_per_eval_ms, 4),
+                            format_general(row.evals, 9), format_fixed(row.log_z, 3),
                             row.stopped_by.empty() ? "-" : row.stopped_by});
     }
     tables.push_back(std::move(table));
@@ -174,13 +175,13 @@ Table runs_table(const std::vector<ResultRow>& rows) {
     std::optional<double> predicted;
     if (row.largest_batch && row.bytes_per_replica && row.fixed_overhead_bytes)
       predicted = *row.fixed_overhead_bytes + *row.largest_batch * *row.bytes_per_replica;
-    const std::string log_z = row.log_z ? fixed(row.log_z, 3) + " ± " + fixed(row.log_z_error, 3) : "-";
+    const std::string log_z = row.log_z ? format_fixed(row.log_z, 3) + " ± " + format_fixed(row.log_z_error, 3) : "-";
     std::string device = row.device_name.empty() ? row.device : row.device_name + " / " + row.device;
     if (!row.peak_note.empty()) device += " NOTE: " + row.peak_note;
-    table.rows.push_back({row.cell, batch_text(row), general(row.evals, 9), general(row.time_per_eval_ms, 4),
+    table.rows.push_back({row.cell, batch_text(row), format_general(row.evals, 9), format_general(row.time_per_eval_ms, 4),
                           format_bytes(row.peak_device_bytes) + " (" + (row.peak_source.empty() ? "-" : row.peak_source) + ")",
                           format_bytes(row.peak_tracked_bytes), format_bytes(predicted), log_z,
-                          fixed(row.reference_log_z, 3), row.stopped_by.empty() ? "-" : row.stopped_by,
+                          format_fixed(row.reference_log_z, 3), row.stopped_by.empty() ? "-" : row.stopped_by,
                           device});
   }
   return table;
@@ -256,7 +257,7 @@ std::string render_table_document(const std::vector<ResultRow>& rows, const std:
                      "n_batch (Nautilus), `all` when unset; peak memory is CUPTI's device high-water "
                      "mark on CUDA, the tracked allocator's on CPU (the source column says which). "
                      "Repetitions of one seed with the same results are one row (runs ×R, median ms/eval and "
-                     "wall)." + left_out + "\n\n## Samplers side by side\n\n" +
+                     "wall)." + left_out + "\n\n" + render_anchor_section(rows) + "## Samplers side by side\n\n" +
                      render_markdown(comparison_tables(rows, include_unfinished));
   const auto sweeps = batch_sweep_tables(rows);
   if (!sweeps.empty()) text += "## Batch-size sweeps\n\n" + render_markdown(sweeps);

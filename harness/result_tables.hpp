@@ -41,6 +41,11 @@ std::string render_csv(const std::vector<ResultRow>& rows);
 std::string render_table_document(const std::vector<ResultRow>& rows, const std::string& format,
                                   const std::string& sources, bool include_unfinished = false);
 
+// k as the tables show it: the batch size, "all" when unset.
+std::string batch_text(const ResultRow& row);
+// `digits` decimals ("%.*f") / significant digits ("%.*g"); "-" when absent.
+std::string format_fixed(const std::optional<double>& value, int digits);
+std::string format_general(const std::optional<double>& value, int digits = 4);
 // "12.3 MiB", "1.50 GiB"; "-" when absent.
 std::string format_bytes(const std::optional<double>& bytes);
 // "42 s", "11 min", "5.3 h"; "-" when absent.

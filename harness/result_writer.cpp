@@ -52,6 +52,8 @@ Json performance_block(const CellRun& run) {
   performance["likelihood_calls"] = counters.likelihood_calls;
   performance["largest_batch"] = counters.largest_batch;
   performance["resumed_at_iteration"] = result.resumed_at_iteration;
+  performance["processes"] = result.processes;
+  performance["earlier_processes_sampler_wall_s"] = result.earlier_processes_sampler_wall_s;
   performance["time_per_eval_ms"] = run.time_per_eval_ms();
   performance["sampler_overhead_fraction"] = run.sampler_overhead_fraction();
   return performance;

@@ -109,7 +109,10 @@ CellRun run_cell(const CellId& cell, const RunOptions& options) {
   const auto start = std::chrono::steady_clock::now();
   run.result = sampler.run(*likelihood, settings, control);
   memory.device_peak = device_peak_monitor.finish(meter.peak_bytes());
-  run.total_wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  // A resumed run's earlier processes count with their sampler walls (setup
+  // is outside total_wall_s in every process), not the calendar between them.
+  run.total_wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count() +
+                     run.result.earlier_processes_sampler_wall_s;
   memory.peak_tracked_bytes = meter.peak_bytes();
   memory.peak_rss_bytes = peak_rss_bytes();
 

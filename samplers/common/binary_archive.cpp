@@ -32,4 +32,14 @@ void ArchiveReader::check_seal() {
   if (offset_ > end_) fail();
 }
 
+void check_checkpoint_magic(const std::string& found, const std::string& expected, const std::string& kind,
+                            const std::string& source) {
+  if (found == expected) return;
+  const std::string family = expected.substr(0, expected.rfind('/') + 1);
+  if (found.rfind(family, 0) == 0)
+    throw UsageError("checkpoint " + source + " is format " + found + ", this nslab reads " + expected +
+                     " only; delete it or rerun without --resume");
+  throw UsageError(source + " is not " + kind + " checkpoint of this nslab");
+}
+
 }  // namespace nslab

@@ -84,4 +84,10 @@ class ArchiveReader {
   std::size_t offset_ = 0;
 };
 
+// Refuses a checkpoint whose magic is not `expected` ("nslab.<kind>.checkpoint/N",
+// `kind` names it for people): one line naming the file, and, for another
+// format version of the same kind (an older nslab's), both versions.
+void check_checkpoint_magic(const std::string& found, const std::string& expected, const std::string& kind,
+                            const std::string& source);
+
 }  // namespace nslab

@@ -38,6 +38,12 @@ struct SamplerResult {
   EvaluationCounters counters;
   double sampler_wall_s = 0.0;
   std::size_t resumed_at_iteration = 0;  // 0: a fresh run, else where a checkpoint took over
+  // A run resumed across processes: how many worked on it (1: never resumed)
+  // and the sampler wall time of those before this one, already part of
+  // sampler_wall_s (the sum of every process's sampler wall up to its last
+  // checkpoint; what a killed process did after that is redone, not counted).
+  std::size_t processes = 1;
+  double earlier_processes_sampler_wall_s = 0.0;
   // Sampler-specific figures worth keeping (e.g. outer steps, slice probes).
   std::map<std::string, double> diagnostics;
 };

@@ -8,8 +8,9 @@ namespace {
 
 // /2: each network also stores its training sample count, and the state
 // its networks' training work (network_sample_epochs). /3: sealed with a
-// CRC-32 (samplers/common/binary_archive.hpp).
-constexpr char kMagic[] = "nslab.nautilus.checkpoint/3";
+// CRC-32 (samplers/common/binary_archive.hpp). /4: the count of processes
+// that have worked on the run (docs/gpu-hst-cells.md).
+constexpr char kMagic[] = "nslab.nautilus.checkpoint/4";
 
 // ---- writing -------------------------------------------------------------
 
@@ -246,14 +247,14 @@ std::string serialise_nautilus_state(const NautilusState& state, const std::stri
     out.write<std::uint64_t>(value);
   out.write(counters.likelihood_wall_s);
   out.write(state.elapsed_wall_s);
+  out.write<std::uint64_t>(state.processes);
   return out.sealed();
 }
 
 NautilusState deserialise_nautilus_state(const std::string& bytes, const std::string& fingerprint,
                                          const std::string& source) {
   Loader in(bytes, source);
-  if (in.get<std::string>() != kMagic)
-    throw UsageError(source + " is not a nautilus checkpoint of this nslab");
+  check_checkpoint_magic(in.get<std::string>(), kMagic, "a nautilus", source);
   in.reader().check_seal();
   if (in.get<std::string>() != fingerprint)
     throw UsageError("checkpoint " + source +
@@ -288,6 +289,7 @@ NautilusState deserialise_nautilus_state(const std::string& bytes, const std::st
       *value = in.size();
     counters.likelihood_wall_s = in.get<double>();
     state.elapsed_wall_s = in.get<double>();
+    state.processes = in.size();
     if (!in.at_end()) in.corrupt();
     if (state.bounds.size() != state.shells.size() || state.bounds.empty()) in.corrupt();
     return state;

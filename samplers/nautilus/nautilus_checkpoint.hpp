@@ -6,7 +6,7 @@
 // every bound as built (ellipsoid factors, network weights, union members and
 // their points, the candidates drawn but not yet used, the draw counters that
 // key the next random draws). Nothing is recomputed on load, so a resumed run
-// continues bit for bit. Layout: magic "nslab.nautilus.checkpoint/3", the
+// continues bit for bit. Layout: magic "nslab.nautilus.checkpoint/4", the
 // fingerprint (build and settings), the state's fields in a fixed order, and
 // a CRC-32 of all of it. A checkpoint with another fingerprint or a wrong
 // CRC is refused.

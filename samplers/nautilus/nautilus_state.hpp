@@ -49,6 +49,7 @@ struct NautilusState {
 
   EvaluationCounters counters;
   double elapsed_wall_s = 0.0;        // sampler wall time before a resume
+  std::size_t processes = 1;          // processes that have worked on the run (1 + resumes)
 
   std::size_t iteration() const { return batches; }
   bool discarding() const { return explored && discard_exploration; }

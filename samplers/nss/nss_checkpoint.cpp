@@ -4,8 +4,9 @@
 
 namespace nslab {
 namespace {
-// /2: sealed with a CRC-32 (samplers/common/binary_archive.hpp).
-constexpr char kMagic[] = "nslab.nss.checkpoint/2";
+// /2: sealed with a CRC-32 (samplers/common/binary_archive.hpp). /3: the
+// count of processes that have worked on the run (docs/gpu-hst-cells.md).
+constexpr char kMagic[] = "nslab.nss.checkpoint/3";
 
 template <class Archive, class State, class Counters>
 void visit_fields(Archive&& archive, State& state, Counters& counters) {
@@ -25,6 +26,7 @@ void visit_fields(Archive&& archive, State& state, Counters& counters) {
   archive(counters.likelihood_wall_s);
   archive(state.slice_probes);
   archive(state.elapsed_wall_s);
+  archive(state.processes);
 }
 }  // namespace
 
@@ -41,7 +43,7 @@ NssState deserialise_nss_state(const std::string& bytes, const std::string& fing
   ArchiveReader reader(bytes, source);
   std::string magic, saved_fingerprint;
   reader.read(magic);
-  if (magic != kMagic) throw UsageError(source + " is not an NSS checkpoint of this nslab");
+  check_checkpoint_magic(magic, kMagic, "an NSS", source);
   reader.check_seal();
   reader.read(saved_fingerprint);
   if (saved_fingerprint != fingerprint)

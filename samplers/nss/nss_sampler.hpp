@@ -24,6 +24,7 @@ struct NssState {
   EvaluationCounters counters;
   std::size_t slice_probes = 0;  // stepping-out and shrinkage probes (each one evaluation)
   double elapsed_wall_s = 0.0;   // sampler wall time before a resume
+  std::size_t processes = 1;     // processes that have worked on the run (1 + resumes)
   std::size_t iteration() const { return outer_step; }
 };
 

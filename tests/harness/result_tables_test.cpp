@@ -98,6 +98,9 @@ TEST(ResultReader, ReadsAutolensProfilingAnchors) {
   EXPECT_EQ(rows[0].batch.value_or(-1), 16);
   EXPECT_NEAR(*rows[0].time_per_eval_ms, 84.76, 0.01);
   EXPECT_EQ(rows[0].device, "NVIDIA A100 80GB PCIe");
+  // "NVIDIA A100 80GB PCIe, 37413 MiB, 81920 MiB": in use when the search ended.
+  EXPECT_EQ(rows[0].peak_device_bytes.value_or(0), 37413.0 * 1024 * 1024);
+  EXPECT_EQ(rows[0].peak_source, "nvidia-smi used");
 }
 
 TEST(ResultReader, RefusesOtherSchemasAndTruncatedFiles) {
