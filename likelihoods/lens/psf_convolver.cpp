@@ -60,6 +60,36 @@ void sum_of_taps(std::size_t columns, Real* out, ForEachTap&& for_each_tap) {
   add_weighted_rows(taps, count, columns, out);
 }
 
+// out[c] = sum_t weights[t] * base[offsets[t] + c] for c < width, each sum
+// taken from 0 in tap order, exactly as one scalar loop per output would:
+// the value at an output never depends on where its run starts or how long
+// it is, which is what keeps a clipped region's outputs bit-identical to the
+// whole canvas's. The outputs are register-blocked (vectorised across output
+// pixels, not across taps): a block of them stays in registers over all the
+// taps, one load and one multiply-add per tap and register, one store at the
+// end. Adding a whole segment per tap instead (out += w * segment) stored and
+// reloaded every output once per tap, which bound the blurring by the loads
+// and stores rather than the multiply-adds.
+template <class Real, int Lanes>
+void tap_block(const Real* base, const std::ptrdiff_t* offsets, const double* weights, int taps,
+               Real* out) {
+  using Block = Eigen::Array<Real, Lanes, 1>;
+  Block sum = Block::Zero();
+  for (int t = 0; t < taps; ++t)
+    sum += static_cast<Real>(weights[t]) * Eigen::Map<const Block>(base + offsets[t]);
+  Eigen::Map<Block>{out} = sum;
+}
+
+template <class Real>
+void sum_taps_along(const Real* base, const std::ptrdiff_t* offsets, const double* weights, int taps,
+                    int width, Real* out) {
+  constexpr int kLanes = 32 / sizeof(Real);  // one AVX register
+  int c = 0;
+  for (; c + 4 * kLanes <= width; c += 4 * kLanes) tap_block<Real, 4 * kLanes>(base + c, offsets, weights, taps, out + c);
+  for (; c + kLanes <= width; c += kLanes) tap_block<Real, kLanes>(base + c, offsets, weights, taps, out + c);
+  for (; c < width; ++c) tap_block<Real, 1>(base + c, offsets, weights, taps, out + c);
+}
+
 }  // namespace
 
 PsfConvolver::PsfConvolver(const Image2D& kernel, const std::vector<MaskedPixel>& mask_pixels,
@@ -130,6 +160,22 @@ PsfConvolver::PsfConvolver(const Image2D& kernel, const std::vector<MaskedPixel>
     for (int a = 0; a < kernel.rows; ++a) flipped_y_.push_back(u[kernel.rows - 1 - a]);
     for (int b = 0; b < kernel.cols; ++b) flipped_x_.push_back(v[kernel.cols - 1 - b]);
   }
+  // Tap offsets, in the order each output sums its taps: the direct kernel
+  // along canvas rows (a-major), the row pass along one canvas row, the
+  // column pass down the pass buffer.
+  for (int a = 0; a < kernel.rows; ++a)
+    for (int b = 0; b < kernel.cols; ++b) direct_offsets_.push_back(static_cast<std::ptrdiff_t>(a) * box_cols_ + b);
+  for (int b = 0; b < kernel.cols; ++b) row_pass_offsets_.push_back(b);
+  for (int a = 0; a < kernel.rows; ++a) column_pass_offsets_.push_back(static_cast<std::ptrdiff_t>(a) * mask_cols_);
+  // The row pass is read only at the columns of mask runs within a kernel
+  // half-height of its row: per canvas row, the span of those columns.
+  const int canvas_rows = static_cast<int>(index_.size() / box_cols_);
+  row_pass_spans_.assign(canvas_rows, {1 << 30, -1});
+  for (const MaskRun& run : mask_runs_)
+    for (int i = std::max(0, run.row - hr); i <= std::min(canvas_rows - 1, run.row + hr); ++i) {
+      row_pass_spans_[i].first = std::min(row_pass_spans_[i].first, run.col0);
+      row_pass_spans_[i].second = std::max(row_pass_spans_[i].second, run.col0 + run.length - 1);
+    }
   output_origin_.resize(mask_pixels.size());
   for (std::size_t i = 0; i < mask_pixels.size(); ++i)
     output_origin_[i] =
@@ -164,8 +210,6 @@ std::size_t PsfConvolver::canvas_pass_size() const {
 template <class Real>
 void PsfConvolver::convolve_canvas(const Real* canvas, const CanvasRegion& nonzero, Real* output,
                                    std::span<Real> pass_buffer) const {
-  using Segment = Eigen::Map<Eigen::Array<Real, Eigen::Dynamic, 1>>;
-  using ConstSegment = Eigen::Map<const Eigen::Array<Real, Eigen::Dynamic, 1>>;
   const int hr = kernel_rows_ / 2, hc = kernel_cols_ / 2;
   std::fill(output, output + mask_pixels_, Real(0));
   // Outputs more than a kernel half-width from the nonzero region stay 0.
@@ -173,47 +217,41 @@ void PsfConvolver::convolve_canvas(const Real* canvas, const CanvasRegion& nonze
   const int col_hi = std::min(mask_col0_ + mask_cols_ - 1, nonzero.col1 + hc);
   if (nonzero.empty() || col_lo > col_hi) return;
   // Each run of mask pixels clipped to [col_lo, col_hi], with the kernel rows
-  // a in [a0, a1] that reach the nonzero rows; body(out, top, lo, a0, a1).
+  // a in [a0, a1] that reach the nonzero rows; body(out, width, top, lo, a0, a1).
   auto for_each_clipped_run = [&](auto&& body) {
     for (const MaskRun& run : mask_runs_) {
       const int top = run.row - hr;
       const int a0 = std::max(0, nonzero.row0 - top), a1 = std::min(kernel_rows_ - 1, nonzero.row1 - top);
       const int lo = std::max(run.col0, col_lo), hi = std::min(run.col0 + run.length - 1, col_hi);
       if (a0 > a1 || lo > hi) continue;
-      Segment out(output + run.first + (lo - run.col0), hi - lo + 1);
-      body(out, top, lo, a0, a1);
+      body(output + run.first + (lo - run.col0), hi - lo + 1, top, lo, a0, a1);
     }
   };
   if (!separable_) {
-    for_each_clipped_run([&](Segment& out, int top, int lo, int a0, int a1) {
-      for (int a = a0; a <= a1; ++a) {
-        const Real* row = canvas + static_cast<std::size_t>(top + a) * box_cols_ + (lo - hc);
-        const double* weights = flipped_kernel_.data() + static_cast<std::size_t>(a) * kernel_cols_;
-        for (int b = 0; b < kernel_cols_; ++b)
-          out += static_cast<Real>(weights[b]) * ConstSegment(row + b, out.size());
-      }
+    for_each_clipped_run([&](Real* out, int width, int top, int lo, int a0, int a1) {
+      const std::size_t first = static_cast<std::size_t>(a0) * kernel_cols_;
+      sum_taps_along(canvas + static_cast<std::size_t>(top) * box_cols_ + (lo - hc), direct_offsets_.data() + first,
+                     flipped_kernel_.data() + first, (a1 - a0 + 1) * kernel_cols_, width, out);
     });
     return;
   }
   // Row pass on the nonzero rows: T(i, c) = sum_b fx[b] canvas(i, c + b - hc),
-  // T kept on the mask's columns.
+  // T kept on the mask's columns, and only where the column pass reads it.
   if (pass_buffer.size() < canvas_pass_size())
     throw std::invalid_argument("PsfConvolver: the row-pass buffer is too small");
   Real* pass = pass_buffer.data();
-  const int width = col_hi - col_lo + 1;
   for (int i = nonzero.row0; i <= nonzero.row1; ++i) {
-    Segment t(pass + static_cast<std::size_t>(i) * mask_cols_ + (col_lo - mask_col0_), width);
-    const Real* row = canvas + static_cast<std::size_t>(i) * box_cols_ + (col_lo - hc);
-    t.setZero();
-    for (int b = 0; b < kernel_cols_; ++b) t += static_cast<Real>(flipped_x_[b]) * ConstSegment(row + b, width);
+    const int lo = std::max(col_lo, row_pass_spans_[i].first), hi = std::min(col_hi, row_pass_spans_[i].second);
+    if (lo > hi) continue;
+    sum_taps_along(canvas + static_cast<std::size_t>(i) * box_cols_ + (lo - hc), row_pass_offsets_.data(),
+                   flipped_x_.data(), kernel_cols_, hi - lo + 1,
+                   pass + static_cast<std::size_t>(i) * mask_cols_ + (lo - mask_col0_));
   }
   // Column pass: out(r, c) = sum_a fy[a] T(r + a - hr, c), over the rows of T
   // that the row pass wrote (the others are 0).
-  for_each_clipped_run([&](Segment& out, int top, int lo, int a0, int a1) {
-    for (int a = a0; a <= a1; ++a)
-      out += static_cast<Real>(flipped_y_[a]) *
-             ConstSegment(pass + static_cast<std::size_t>(top + a) * mask_cols_ + (lo - mask_col0_),
-                          out.size());
+  for_each_clipped_run([&](Real* out, int width, int top, int lo, int a0, int a1) {
+    sum_taps_along(pass + static_cast<std::size_t>(top + a0) * mask_cols_ + (lo - mask_col0_),
+                   column_pass_offsets_.data(), flipped_y_.data() + a0, a1 - a0 + 1, width, out);
   });
 }
 

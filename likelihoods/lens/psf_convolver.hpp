@@ -11,6 +11,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <span>
+#include <utility>
 #include <vector>
 
 #include "core/workspace.hpp"
@@ -101,6 +102,11 @@ class PsfConvolver {
   };
   std::vector<CanvasCell> input_cells_;
   std::vector<MaskRun> mask_runs_;
+  // Tap offsets in each output's summation order (direct kernel on the
+  // canvas, row pass, column pass on the pass buffer), and per canvas row the
+  // columns [first, second] at which the column pass reads the row pass.
+  std::vector<std::ptrdiff_t> direct_offsets_, row_pass_offsets_, column_pass_offsets_;
+  std::vector<std::pair<int, int>> row_pass_spans_;
   int mask_col0_ = 0, mask_cols_ = 0;  // canvas columns of the mask's bounding box
 };
 
