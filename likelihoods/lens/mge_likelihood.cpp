@@ -44,6 +44,12 @@ MgeLikelihood<Real>::MgeLikelihood(std::shared_ptr<const MaskedImaging> imaging)
     : PointwiseLikelihood(mge_parameter_names(), mge_prior()), imaging_(std::move(imaging)),
       sigmas_(mge_sigmas(imaging_->mask.radius, kMgeTotalGaussians)) {
   layout_.parameters = kColumns;
+  const PsfConvolver& psf = *imaging_->psf;
+  input_spans_.assign(psf.canvas_rows(), {1 << 30, -1});
+  for (const PsfConvolver::CanvasCell& cell : psf.input_cells()) {
+    input_spans_[cell.row].first = std::min(input_spans_[cell.row].first, cell.col);
+    input_spans_[cell.row].second = std::max(input_spans_[cell.row].second, cell.col);
+  }
   const SubPixelGrid& grid = imaging_->light_profile_grid;
   for (std::uint32_t p = 0; p < grid.pixels(); ++p)
     if (grid.begin[p + 1] - grid.begin[p] > 1) {
@@ -157,10 +163,13 @@ FitParts MgeLikelihood<Real>::fit(std::span<const double> theta, ScratchArena& s
       };
       bounds(r2[s].row_min, nonzero.row0, nonzero.row1);
       bounds(r2[s].col_min, nonzero.col0, nonzero.col1);
-      // The exp only inside the bounds: outside them the canvas stays 0.
-      const std::size_t width = nonzero.empty() ? 0 : nonzero.col1 - nonzero.col0 + 1;
+      // The exp only inside the bounds and on each row's input cells: outside
+      // them the squared radius is +inf and the canvas stays 0.
       for (int r = nonzero.row0; r <= nonzero.row1; ++r) {
-        const std::size_t start = static_cast<std::size_t>(r) * cols + nonzero.col0;
+        const int lo = std::max(nonzero.col0, input_spans_[r].first);
+        const int hi = std::min(nonzero.col1, input_spans_[r].second);
+        if (lo > hi) continue;
+        const std::size_t start = static_cast<std::size_t>(r) * cols + lo, width = hi - lo + 1;
         basis.column<Real>(k, r2[s].canvas.subspan(start, width), canvas.subspan(start, width));
       }
       basis.column<double>(k, r2[s].sub_pixels, sub_pixel_values);

@@ -18,6 +18,8 @@
 // the columns are stored, blurred and multiplied (B^T B) in float, F is cast
 // to double for the NNLS solve, and D, the model and chi^2 accumulate in double.
 #include <memory>
+#include <utility>
+#include <vector>
 
 #include "likelihoods/lens/inversion.hpp"
 #include "likelihoods/lens/masked_imaging.hpp"
@@ -58,6 +60,9 @@ class MgeLikelihood final : public PointwiseLikelihood {
   // their centre, weight 1), and how many sub-pixels they have in all.
   std::vector<std::uint32_t> over_sampled_pixels_;
   std::size_t over_sampled_sub_pixels_ = 0;
+  // Per canvas row, the first and last column holding an input pixel (mask
+  // or blurring): the canvas's corners beyond them never hold light.
+  std::vector<std::pair<int, int>> input_spans_;
 };
 
 }  // namespace nslab
