@@ -115,9 +115,7 @@ void check_three_processes(const Sampler& sampler, Serialise serialise, Deserial
 TEST(CheckpointedRun, NssOverThreeProcessesCountsThemAndSumsTheirWalls) {
   GaussianLikelihood<double> likelihood(3);
   NssSettings settings;
-  settings.n_live = 100;
-  settings.num_delete = 20;
-  settings.num_inner_steps = 6;
+  settings.n_live = 100, settings.num_delete = 20, settings.num_inner_steps = 6;
   check_three_processes(NssSampler(likelihood, settings), serialise_nss_state, deserialise_nss_state, 3, 7,
                         "checkpointed-run-nss");
 }
@@ -125,10 +123,7 @@ TEST(CheckpointedRun, NssOverThreeProcessesCountsThemAndSumsTheirWalls) {
 TEST(CheckpointedRun, NautilusOverThreeProcessesCountsThemAndSumsTheirWalls) {
   GaussianLikelihood<double> likelihood(3);
   NautilusSettings settings;
-  settings.n_live = 100;
-  settings.n_eff = 300;
-  settings.n_batch = 50;
-  settings.seed = 17;
+  settings.n_live = 100, settings.n_eff = 300, settings.n_batch = 50, settings.seed = 17;
   check_three_processes(NautilusSampler(likelihood, settings), serialise_nautilus_state,
                         deserialise_nautilus_state, 3, 9, "checkpointed-run-nautilus");
 }
