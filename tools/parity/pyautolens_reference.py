@@ -194,7 +194,18 @@ def ellipticities_valid(model: af.Collection, vector) -> bool:
     return all(e[0] ** 2 + e[1] ** 2 < 1.0 for e in ell)
 
 
-def parameter_points(model, model_type, truth, n_random, seed):
+# The draws tools/peers/af_lens_bench.py times PyAutoLens's JAX likelihood at
+# and checks against `nslab eval`: seeded, from the central 40 % of every prior.
+TIMING_SEED = 11
+
+
+def timing_points(model, count: int) -> list:
+    rng = np.random.default_rng(TIMING_SEED)
+    return [model.vector_from_unit_vector(list(rng.uniform(0.3, 0.7, model.prior_count)))
+            for _ in range(count)]
+
+
+def parameter_points(model, model_type, truth, n_random, seed, n_timing=0):
     n = model.prior_count
     points = [("prior_median", model.vector_from_unit_vector([0.5] * n))]
     points.append(("truth", truth_vector(model_type, truth, coefficient=10.0)))
@@ -206,6 +217,11 @@ def parameter_points(model, model_type, truth, n_random, seed):
             continue
         drawn += 1
         points.append((f"random_{drawn}", vector))
+    # The timing draws too: where the bench's value check once disagreed
+    # (docs/parity.md, "PyAutoLens's JAX path"), the references hold the
+    # NumPy path's answer.
+    for index, vector in enumerate(timing_points(model, n_timing), start=1):
+        points.append((f"timing_{index}", vector))
     return [(label, [float(v) for v in vector]) for label, vector in points]
 
 
@@ -270,6 +286,8 @@ def main() -> None:
     parser.add_argument("--delaunay-pixels", type=int, default=1500, help="Hilbert image-mesh size")
     parser.add_argument("--random", type=int, default=3, help="random prior draws per model")
     parser.add_argument("--seed", type=int, default=20260826)
+    parser.add_argument("--timing-points", type=int, default=2,
+                        help="of tools/peers/af_lens_bench.py's draws (its value check's first ones)")
     parser.add_argument("--out", type=Path, required=True, help="folder for <instrument>_<model>.json")
     args = parser.parse_args()
     # PyAutoArray caps datasets and mesh shapes under this variable: a capped
@@ -303,7 +321,8 @@ def main() -> None:
             use_jax=False,
         )
         records = []
-        for label, vector in parameter_points(model, model_type, truth, args.random, args.seed):
+        for label, vector in parameter_points(model, model_type, truth, args.random, args.seed,
+                                             args.timing_points):
             instance = model.instance_from_vector(vector=vector)
             start = time.perf_counter()
             try:

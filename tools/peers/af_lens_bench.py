@@ -112,9 +112,9 @@ def main(argv=None):
         tracer = Path(args.tracer) if args.tracer else dataset_dir / "tracer.json"
         model, analysis = build_pixelized(dataset_dir, args.instrument, args.model,
                                           tracer if tracer.exists() else HST_TRACER)
-    rng = np.random.default_rng(11)
-    vectors = np.array([model.vector_from_unit_vector(list(rng.uniform(0.3, 0.7, model.prior_count)))
-                        for _ in range(args.batch)], dtype=float)
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "parity"))
+    import pyautolens_reference as ref  # noqa: E402  (the parity references hold the first of these)
+    vectors = np.array(ref.timing_points(model, args.batch), dtype=float)
 
     def log_l(v):
         instance = model.instance_from_vector(vector=v, xp=jnp)

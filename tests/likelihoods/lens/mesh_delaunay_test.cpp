@@ -180,6 +180,55 @@ TEST(MeshDelaunay, MatchesPyAutoArray) {
   EXPECT_LT((h - expected).cwiseAbs().maxCoeff(), 1e-12 * expected.cwiseAbs().maxCoeff());
 }
 
+// A source plane whose vertices were nearly all relocated onto the border
+// (an Einstein radius beyond the mask: 1,499 of 1,500 vertices on the hull at
+// the af_lens_bench point docs/parity.md names) is a fan of slivers, where a
+// walk between two triangles can cross hundreds of them. PyAutoLens's JAX
+// walk stops at 128 steps and maps what it has not reached to the nearest
+// vertex, as if outside the hull; the walk here must find every point inside.
+TEST(MeshDelaunay, WalkFindsEveryPointInsideAFanOfSlivers) {
+  std::mt19937_64 rng(6);
+  std::uniform_real_distribution<double> angle(0.0, 2.0 * M_PI), unit(0.0, 1.0);
+  Points p;
+  p.y.push_back(0.05);  // the one vertex inside the hull
+  p.x.push_back(-0.03);
+  while (p.y.size() < 1500) {
+    const double t = angle(rng);
+    p.y.push_back(1.2 * std::sin(t));
+    p.x.push_back(2.0 * std::cos(t));
+  }
+  DelaunayHeapStorage storage(p.y.size());
+  const DelaunayTriangulation tri(p.y, p.x, storage.view());
+  // Steps between triangles (breadth first from the walk's start, triangle 0).
+  std::vector<int> steps(tri.triangle_count(), -1);
+  std::vector<int> queue = {0};
+  steps[0] = 0;
+  for (std::size_t head = 0; head < queue.size(); ++head)
+    for (int k = 0; k < 3; ++k) {
+      const int next = tri.neighbor(queue[head], k);
+      if (next >= 0 && steps[next] < 0) {
+        steps[next] = steps[queue[head]] + 1;
+        queue.push_back(next);
+      }
+    }
+  int inside = 0, farthest = 0;
+  for (int q = 0; q < 3000; ++q) {
+    // Points of the ellipse, most near its rim (where the slivers are).
+    const double t = angle(rng), r = std::sqrt(unit(rng));
+    const double y = 1.2 * r * std::sin(t), x = 2.0 * r * std::cos(t);
+    const int walked = tri.locate(y, x, 0), brute = tri.locate_by_brute_force(y, x);
+    ASSERT_EQ(walked >= 0, brute >= 0) << "query " << q << " at (" << y << ", " << x << ")";
+    if (walked < 0) continue;
+    ++inside;
+    farthest = std::max(farthest, steps[walked]);
+    double c[3];
+    tri.barycentric(walked, y, x, c);
+    for (double value : c) EXPECT_GE(value, -1e-12) << "query " << q;
+  }
+  EXPECT_GT(inside, 2900);
+  EXPECT_GT(farthest, 128) << "no walk longer than PyAutoLens's JAX cap: the test tests nothing";
+}
+
 TEST(MeshDelaunay, CollinearPointsAreRefusedWithQhullsReason) {
   std::vector<double> y = {0.0, 1.0, 2.0, 3.0}, x = {0.0, 1.0, 2.0, 3.0};
   DelaunayHeapStorage storage(y.size());
