@@ -35,6 +35,7 @@
 #include "tests/support/parity_reference.hpp"
 #include "tests/support/device_emulation/pixelized_emulation.hpp"
 #include "tests/support/lens_cases.hpp"
+#include "tests/support/pixelized_cells.hpp"
 
 namespace nslab {
 namespace {
@@ -45,15 +46,13 @@ using lens_cases::simulated_imaging;
 constexpr auto kDense = InversionFormulation::kDense, kSparse = InversionFormulation::kSparse;
 constexpr auto kFp64 = Precision::kFp64, kFp32 = Precision::kFp32;
 
-// The cells' meshes: 39 x 39 and 1,500 vertices on hst (and on the real HST
-// dataset), 12 x 12 and 150 on ci.
+// The cells' meshes (tests/support/pixelized_cells.hpp), one per dataset and model.
 std::shared_ptr<const PixelizedSource> make_source(const std::string& model,
                                                    const std::shared_ptr<const MaskedImaging>& imaging, bool ci) {
   static std::map<const MaskedImaging*, std::map<std::string, std::shared_ptr<const PixelizedSource>>> cache;
   auto& slot = cache[imaging.get()][model];
   if (slot) return slot;
-  if (model == "rectangular") slot = std::make_shared<RectangularSource>(ci ? 12 : 39, truth_source_adapt_image(*imaging));
-  else slot = std::make_shared<DelaunaySource>(hilbert_image_mesh(imaging->mask, truth_source_adapt_image(*imaging), ci ? 150 : 1500));
+  slot = pixelized_cells::make_source(model, *imaging, ci);
   return slot;
 }
 

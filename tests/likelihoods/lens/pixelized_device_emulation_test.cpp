@@ -41,6 +41,7 @@
 #include "likelihoods/lens/pixelization/pixelized_likelihood.hpp"
 #include "tests/support/device_emulation/pixelized_emulation.hpp"
 #include "tests/support/lens_cases.hpp"
+#include "tests/support/pixelized_cells.hpp"
 
 namespace nslab {
 namespace {
@@ -56,14 +57,9 @@ struct Model {
   const char* instrument;
 };
 
-// The cells' meshes: 39 x 39 and 1,500 vertices on hst, 12 x 12 and 150 on ci.
 std::shared_ptr<const PixelizedSource> make_source(const Model& model) {
-  const auto imaging = simulated_imaging(model.instrument);
-  const bool ci = std::string(model.instrument) == "ci";
-  if (std::string(model.name) == "rectangular")
-    return std::make_shared<RectangularSource>(ci ? 12 : 39, truth_source_adapt_image(*imaging));
-  return std::make_shared<DelaunaySource>(
-      hilbert_image_mesh(imaging->mask, truth_source_adapt_image(*imaging), ci ? 150 : 1500));
+  return pixelized_cells::make_source(model.name, *simulated_imaging(model.instrument),
+                                      std::string(model.instrument) == "ci");
 }
 
 std::unique_ptr<Likelihood> make_cpu(const Model& model, InversionFormulation formulation, Precision precision) {
