@@ -6,6 +6,7 @@
 #include <numbers>
 
 #include "core/phase_profile.hpp"
+#include "likelihoods/lens/blas_lapack.hpp"
 #include "likelihoods/lens/passive_set_cholesky.hpp"
 #include "likelihoods/lens/pixelization/sparse_regularization.hpp"
 
@@ -274,22 +275,24 @@ InversionSolution solve_regularized_inversion(const LinearParameterLayout& layou
 }
 
 namespace {
-// F = scaled^T scaled (scaled = B / sigma, N x S): a rank-k update of F's
-// lower triangle (SYRK), half the multiply-adds of the full product, then
-// the upper triangle mirrored. Float keeps the product in single precision.
-template <class Real, class Scaled>
-void curvature_from_scaled(const Scaled& scaled, std::span<double> curvature, ScratchArena& scratch) {
-  const Eigen::Index s = scaled.cols();
-  Eigen::Map<Matrix> f(curvature.data(), s, s);
+// F = scaled^T scaled (scaled = B / sigma, N x S, pixel-major or column by
+// column): a rank-k update of F's lower triangle (SYRK), half the
+// multiply-adds of the full product, then the upper triangle mirrored.
+// Float keeps the product in single precision.
+template <class Real>
+void curvature_from_scaled(const Real* scaled, std::size_t pixels, std::size_t s, bool pixel_major,
+                           std::span<double> curvature, ScratchArena& scratch) {
+  Eigen::Map<Matrix> f(curvature.data(), static_cast<Eigen::Index>(s), static_cast<Eigen::Index>(s));
+  // Pixel-major, the N x S row-major array is column-major S x N: F = A A^T.
+  const bool transposed = !pixel_major;
+  const std::size_t lda = pixel_major ? s : pixels;
   if constexpr (std::is_same_v<Real, double>) {
-    f.setZero();
-    f.template selfadjointView<Eigen::Lower>().rankUpdate(scaled.transpose());
+    blas::gram_lower(transposed, s, pixels, scaled, lda, f.data(), s);
   } else {
-    Eigen::Map<Eigen::Matrix<Real, Eigen::Dynamic, Eigen::Dynamic>> single(
-        scratch.take<Real>(static_cast<std::size_t>(s * s)).data(), s, s);
-    single.setZero();
-    single.template selfadjointView<Eigen::Lower>().rankUpdate(scaled.transpose());
-    f = single.template cast<double>();
+    auto single = scratch.take<Real>(s * s);
+    blas::gram_lower(transposed, s, pixels, scaled, lda, single.data(), s);
+    for (std::size_t c = 0; c < s; ++c)
+      for (std::size_t r = c; r < s; ++r) f(r, c) = static_cast<double>(single[r + c * s]);
   }
   f.template triangularView<Eigen::StrictlyUpper>() = f.transpose();
 }
@@ -316,8 +319,7 @@ void dense_normal_equations(std::span<Real> columns, std::size_t parameters,
       data_vector[j] += static_cast<double>(row[j]) * weighted_data;
     }
   }
-  using RowMajor = Eigen::Matrix<Real, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
-  curvature_from_scaled<Real>(Eigen::Map<const RowMajor>(columns.data(), pixels, s), curvature, scratch);
+  curvature_from_scaled<Real>(columns.data(), pixels, s, true, curvature, scratch);
 }
 
 template <class Real>
@@ -352,8 +354,7 @@ void dense_normal_equations_by_column(std::span<Real> columns, std::size_t param
       }
     for (std::size_t c = 0; c < width; ++c) data_vector[j0 + c] = sum[c];
   }
-  using ColumnMajor = Eigen::Matrix<Real, Eigen::Dynamic, Eigen::Dynamic>;
-  curvature_from_scaled<Real>(Eigen::Map<const ColumnMajor>(columns.data(), pixels, s), curvature, scratch);
+  curvature_from_scaled<Real>(columns.data(), pixels, s, false, curvature, scratch);
 }
 
 template <class Real>

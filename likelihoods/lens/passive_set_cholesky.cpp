@@ -1,16 +1,14 @@
 #include "likelihoods/lens/passive_set_cholesky.hpp"
 
-#include <Eigen/Dense>
 #include <algorithm>
 #include <cmath>
 #include <stdexcept>
 
+#include "likelihoods/lens/blas_lapack.hpp"
+
 namespace nslab {
 
 namespace {
-using Matrix = Eigen::MatrixXd;
-using Strided = Eigen::Map<Matrix, 0, Eigen::OuterStride<>>;
-
 // Dropped columns rotated in by one sweep; more drops take more sweeps.
 constexpr std::size_t kSweepVectors = 32;
 // A rotation updates two values per element of the trailing triangle, one
@@ -33,23 +31,20 @@ PassiveSetCholesky::PassiveSetCholesky(const double* a, std::size_t lda, std::si
 bool PassiveSetCholesky::factor_trailing(std::size_t first, std::size_t with_left) {
   const std::size_t q = size_ - first;
   if (q == 0) return true;
-  const auto ld = static_cast<Eigen::Index>(capacity_);
-  auto block = [&](std::size_t row, std::size_t col, std::size_t rows, std::size_t cols) {
-    return Strided(factor_.data() + row + col * capacity_, static_cast<Eigen::Index>(rows),
-                   static_cast<Eigen::Index>(cols), Eigen::OuterStride<>(ld));
-  };
+  const std::size_t ld = capacity_;
+  double* l = factor_.data();
   if (first > 0 && with_left < size_) {  // X = A[new, list[:first]] L11^-T for the new rows
-    Strided x = block(with_left, 0, size_ - with_left, first);
+    double* x = l + with_left;
     for (std::size_t c = 0; c < first; ++c)
-      for (std::size_t r = with_left; r < size_; ++r) x(r - with_left, c) = a(list_[r], list_[c]);
-    block(0, 0, first, first).triangularView<Eigen::Lower>().transpose().solveInPlace<Eigen::OnTheRight>(x);
+      for (std::size_t r = with_left; r < size_; ++r) x[(r - with_left) + c * ld] = a(list_[r], list_[c]);
+    blas::solve_right_lower_transposed(size_ - with_left, first, l, ld, x, ld);
   }
-  Strided s = block(first, first, q, q);
+  double* s = l + first + first * ld;
   for (std::size_t c = 0; c < q; ++c)
-    for (std::size_t r = c; r < q; ++r) s(r, c) = a(list_[first + r], list_[first + c]);
-  if (first > 0) s.selfadjointView<Eigen::Lower>().rankUpdate(block(first, 0, q, first), -1.0);
-  Eigen::LLT<Eigen::Ref<Matrix, 0, Eigen::OuterStride<>>, Eigen::Lower> llt(s);
-  return llt.info() == Eigen::Success;
+    for (std::size_t r = c; r < q; ++r) s[r + c * ld] = a(list_[first + r], list_[first + c]);
+  // S = A[trailing] - X X^T, then its Cholesky factor in place.
+  if (first > 0) blas::rank_k_update_lower(q, first, -1.0, l + first, ld, 1.0, s, ld);
+  return blas::cholesky_lower(s, q, ld);
 }
 
 bool PassiveSetCholesky::append(std::span<const std::uint32_t> indices) {
@@ -152,14 +147,10 @@ bool PassiveSetCholesky::remove(std::span<const std::uint8_t> drop) {
 
 void PassiveSetCholesky::solve(std::span<const double> b, std::span<double> z,
                                std::span<double> work) const {
-  const auto n = static_cast<Eigen::Index>(size_);
-  Eigen::Map<Eigen::VectorXd> rhs(work.data(), n);
-  for (std::size_t r = 0; r < size_; ++r) rhs[static_cast<Eigen::Index>(r)] = b[list_[r]];
-  const Eigen::Map<const Matrix, 0, Eigen::OuterStride<>> l(factor_.data(), n, n,
-                                                           Eigen::OuterStride<>(static_cast<Eigen::Index>(capacity_)));
-  l.triangularView<Eigen::Lower>().solveInPlace(rhs);
-  l.triangularView<Eigen::Lower>().adjoint().solveInPlace(rhs);
-  for (std::size_t r = 0; r < size_; ++r) z[list_[r]] = rhs[static_cast<Eigen::Index>(r)];
+  for (std::size_t r = 0; r < size_; ++r) work[r] = b[list_[r]];
+  blas::solve_lower(false, size_, factor_.data(), capacity_, work.data());
+  blas::solve_lower(true, size_, factor_.data(), capacity_, work.data());
+  for (std::size_t r = 0; r < size_; ++r) z[list_[r]] = work[r];
 }
 
 double PassiveSetCholesky::log_det(std::size_t count) const {

@@ -26,7 +26,7 @@
 // round every operation). fp32 is held to the same bound
 // because the only float arithmetic -- B~ and F on the dense path; the
 // sparse path is double on both sides, as the CPU's -- is the CPU's own here:
-// B~ is summed in the CPU's order, and the emulation takes F by Eigen's
+// B~ is summed in the CPU's order, and the emulation takes F by the CPU's BLAS
 // product where the device calls cuBLAS. The device's float F, summed in
 // cuBLAS's order, is what the GPU suite bounds, by 20x the CPU's own
 // fp32-vs-fp64 spread (CpuSinglePrecisionSpread prints it here on ci).

@@ -6,6 +6,7 @@
 #include <limits>
 #include <numeric>
 
+#include "likelihoods/lens/blas_lapack.hpp"
 #include "likelihoods/lens/device/pixelized_host_steps.hpp"
 #include "likelihoods/lens/device/pixelized_plan.hpp"
 #include "likelihoods/lens/device/psf_steps.hpp"
@@ -183,11 +184,10 @@ class Emulator {
     for (int j = 0; j < t; ++j)
       data_vector[j] = scale_column<Real>(columns + static_cast<std::size_t>(j) * un, n, p.inverse_sigma.data(),
                                           p.weighted_data.data());
+    // F by the CPU's own rank-k update (the device calls cuBLAS here).
     using Matrix = Eigen::Matrix<Real, Eigen::Dynamic, Eigen::Dynamic>;
-    Eigen::Map<const Matrix> b(columns, n, t);
     Eigen::Map<Matrix> f(curvature, t, t);
-    f.setZero();
-    f.template selfadjointView<Eigen::Lower>().rankUpdate(b.transpose());
+    blas::gram_lower(true, static_cast<std::size_t>(t), un, columns, un, curvature, static_cast<std::size_t>(t));
     f.template triangularView<Eigen::StrictlyUpper>() = f.transpose();
   }
 
