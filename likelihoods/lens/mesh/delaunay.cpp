@@ -6,6 +6,10 @@
 #include <stdexcept>
 #include <string>
 
+#if defined(__AVX2__) && defined(__FMA__)
+#include <immintrin.h>
+#endif
+
 extern "C" {
 #include <libqhull_r/qhull_ra.h>
 }
@@ -168,12 +172,54 @@ int DelaunayTriangulation::locate_by_brute_force(double y, double x) const {
   return -1;
 }
 
+namespace {
+// The squared distance both paths below compute, rounded the same way (one
+// explicit fused multiply-add, whatever the compiler would contract).
+double squared_distance(double dy, double dx) { return std::fma(dy, dy, dx * dx); }
+}  // namespace
+
+// The nearest vertex by testing every vertex: it is what PyAutoArray does for
+// a point outside the hull, and the traced grid can put thousands of points
+// there per evaluation, so the scan is vectorised (AVX2: four vertices per
+// step, each lane keeping its first minimum; the lanes' answers are then
+// merged by distance and, among equal distances, the lowest id), which gives
+// the sequential scan's answer: the lowest id among exact ties.
 int DelaunayTriangulation::nearest_vertex(double y, double x) const {
+  const std::size_t n = y_.size();
   int best = 0;
   double best_distance = INFINITY;
-  for (std::size_t v = 0; v < y_.size(); ++v) {
-    const double dy = y_[v] - y, dx = x_[v] - x;
-    const double distance = dy * dy + dx * dx;
+  std::size_t v = 0;
+#if defined(__AVX2__) && defined(__FMA__)
+  if (n >= 4) {
+    const __m256d py = _mm256_set1_pd(y), px = _mm256_set1_pd(x);
+    __m256d lane_best = _mm256_set1_pd(INFINITY);
+    __m256i lane_index = _mm256_setzero_si256();
+    __m256i index = _mm256_setr_epi64x(0, 1, 2, 3);
+    const __m256i step = _mm256_set1_epi64x(4);
+    for (; v + 4 <= n; v += 4) {
+      const __m256d dy = _mm256_sub_pd(_mm256_loadu_pd(y_.data() + v), py);
+      const __m256d dx = _mm256_sub_pd(_mm256_loadu_pd(x_.data() + v), px);
+      const __m256d distance = _mm256_fmadd_pd(dy, dy, _mm256_mul_pd(dx, dx));
+      const __m256d closer = _mm256_cmp_pd(distance, lane_best, _CMP_LT_OQ);
+      lane_best = _mm256_blendv_pd(lane_best, distance, closer);
+      lane_index = _mm256_castpd_si256(
+          _mm256_blendv_pd(_mm256_castsi256_pd(lane_index), _mm256_castsi256_pd(index), closer));
+      index = _mm256_add_epi64(index, step);
+    }
+    alignas(32) double distances[4];
+    alignas(32) long long ids[4];
+    _mm256_store_pd(distances, lane_best);
+    _mm256_store_si256(reinterpret_cast<__m256i*>(ids), lane_index);
+    for (int lane = 0; lane < 4; ++lane)
+      if (distances[lane] < best_distance ||
+          (distances[lane] == best_distance && ids[lane] < best && distances[lane] != INFINITY)) {
+        best_distance = distances[lane];
+        best = static_cast<int>(ids[lane]);
+      }
+  }
+#endif
+  for (; v < n; ++v) {
+    const double distance = squared_distance(y_[v] - y, x_[v] - x);
     if (distance < best_distance) {
       best_distance = distance;
       best = static_cast<int>(v);

@@ -117,6 +117,53 @@ TEST(MeshDelaunay, DualAreasSumToTheTriangulatedArea) {
   EXPECT_GT(total, 2.5);
 }
 
+// The vectorised scan must give the sequential scan's answer, the lowest id
+// among exact ties: a shuffled lattice (queries at cell centres and on
+// vertices tie four and one ways, across and within the scan's lanes) and
+// random points, 4k + 3 vertices so the scalar tail runs too.
+TEST(MeshDelaunay, NearestVertexIsTheLowestIdAmongTies) {
+  Points p;
+  for (int i = 0; i < 11; ++i)
+    for (int j = 0; j < 13; ++j) p.y.push_back(i), p.x.push_back(j);  // 143 = 4 * 35 + 3
+  std::mt19937_64 rng(20261201);
+  std::vector<std::size_t> order(p.y.size());
+  for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
+  std::shuffle(order.begin(), order.end(), rng);
+  Points shuffled;
+  for (std::size_t i : order) shuffled.y.push_back(p.y[i]), shuffled.x.push_back(p.x[i]);
+  auto sequential = [](const Points& v, double y, double x) {
+    int best = 0;
+    double best_distance = INFINITY;
+    for (std::size_t k = 0; k < v.y.size(); ++k) {
+      const double dy = v.y[k] - y, dx = v.x[k] - x, distance = std::fma(dy, dy, dx * dx);
+      if (distance < best_distance) best_distance = distance, best = static_cast<int>(k);
+    }
+    return best;
+  };
+  for (int set = 0; set < 2; ++set) {
+    const Points vertices = set == 0 ? shuffled : random_disc(1503, 9);
+    DelaunayHeapStorage storage(vertices.y.size());
+    const DelaunayTriangulation tri(vertices.y, vertices.x, storage.view());
+    std::uniform_real_distribution<double> u(-3.0, 15.0);
+    std::size_t ties = 0;
+    for (int q = 0; q < 600; ++q) {
+      double y = u(rng), x = u(rng);
+      if (q % 3 == 0) y = std::floor(y) + 0.5, x = std::floor(x) + 0.5;  // cell centres
+      if (q % 3 == 1) y = std::floor(y), x = std::floor(x);              // lattice points
+      const int expected = sequential(vertices, y, x);
+      ASSERT_EQ(tri.nearest_vertex(y, x), expected) << "query (" << y << ", " << x << ")";
+      int tied = 0;
+      for (std::size_t k = 0; k < vertices.y.size(); ++k) {
+        const double dy = vertices.y[k] - y, dx = vertices.x[k] - x;
+        const double ey = vertices.y[expected] - y, ex = vertices.x[expected] - x;
+        tied += std::fma(dy, dy, dx * dx) == std::fma(ey, ey, ex * ex);
+      }
+      ties += tied > 1;
+    }
+    if (set == 0) EXPECT_GT(ties, 100u) << "the lattice queries must include exact ties";
+  }
+}
+
 TEST(MeshDelaunay, ConstantSplitAnnihilatesConstantsAndIsPositiveDefinite) {
   const Points p = random_disc(120, 5);
   DelaunayHeapStorage storage(p.y.size());
