@@ -323,38 +323,35 @@ void dense_normal_equations(std::span<Real> columns, std::size_t parameters,
 }
 
 template <class Real>
-std::size_t dense_normal_equations_by_column_scratch_bytes(std::size_t pixels, std::size_t parameters) {
-  return 2 * aligned_array_bytes<double>(pixels) + dense_normal_equations_scratch_bytes<Real>(parameters);
+double scale_column(std::span<Real> column, std::span<const double> inverse_sigma,
+                    std::span<const double> weighted_data) {
+  // Four partial sums in flight: one alone waits on each add.
+  constexpr std::size_t kLanes = 4;
+  double sum[kLanes] = {};
+  const std::size_t pixels = column.size();
+  std::size_t i = 0;
+  for (; i + kLanes <= pixels; i += kLanes)
+    for (std::size_t l = 0; l < kLanes; ++l) {
+      column[i + l] = static_cast<Real>(column[i + l] * inverse_sigma[i + l]);
+      sum[l] += static_cast<double>(column[i + l]) * weighted_data[i + l];
+    }
+  for (; i < pixels; ++i) {
+    column[i] = static_cast<Real>(column[i] * inverse_sigma[i]);
+    sum[i % kLanes] += static_cast<double>(column[i]) * weighted_data[i];
+  }
+  return (sum[0] + sum[1]) + (sum[2] + sum[3]);
 }
 
 template <class Real>
-void dense_normal_equations_by_column(std::span<Real> columns, std::size_t parameters,
-                                      std::span<const double> data,
-                                      std::span<const double> noise_map,
-                                      std::span<double> curvature, std::span<double> data_vector,
-                                      ScratchArena& scratch) {
-  const std::size_t pixels = noise_map.size(), s = parameters;
-  auto inverse_sigma = scratch.take<double>(pixels), weighted_data = scratch.take<double>(pixels);
-  for (std::size_t i = 0; i < pixels; ++i) {
-    inverse_sigma[i] = 1.0 / noise_map[i];
-    weighted_data[i] = data[i] * inverse_sigma[i];
-  }
-  // Four columns per sweep: four independent sums in flight (one alone waits
-  // on each add), each still taken in pixel order.
-  constexpr std::size_t kSweep = 4;
-  for (std::size_t j0 = 0; j0 < s; j0 += kSweep) {
-    const std::size_t width = std::min(kSweep, s - j0);
-    Real* column[kSweep];
-    double sum[kSweep] = {};
-    for (std::size_t c = 0; c < width; ++c) column[c] = columns.data() + (j0 + c) * pixels;
-    for (std::size_t i = 0; i < pixels; ++i)
-      for (std::size_t c = 0; c < width; ++c) {
-        column[c][i] = static_cast<Real>(column[c][i] * inverse_sigma[i]);
-        sum[c] += static_cast<double>(column[c][i]) * weighted_data[i];
-      }
-    for (std::size_t c = 0; c < width; ++c) data_vector[j0 + c] = sum[c];
-  }
-  curvature_from_scaled<Real>(columns.data(), pixels, s, false, curvature, scratch);
+std::size_t curvature_from_scaled_columns_scratch_bytes(std::size_t parameters) {
+  return dense_normal_equations_scratch_bytes<Real>(parameters);
+}
+
+template <class Real>
+void curvature_from_scaled_columns(std::span<const Real> columns, std::size_t parameters,
+                                   std::span<double> curvature, ScratchArena& scratch) {
+  curvature_from_scaled<Real>(columns.data(), columns.size() / parameters, parameters, false, curvature,
+                              scratch);
 }
 
 template <class Real>
@@ -421,14 +418,14 @@ template void dense_normal_equations<double>(std::span<double>, std::size_t, std
 template void dense_normal_equations<float>(std::span<float>, std::size_t, std::span<const double>,
                                             std::span<const double>, std::span<double>,
                                             std::span<double>, ScratchArena&);
-template void dense_normal_equations_by_column<double>(std::span<double>, std::size_t,
-                                                       std::span<const double>, std::span<const double>,
-                                                       std::span<double>, std::span<double>, ScratchArena&);
-template void dense_normal_equations_by_column<float>(std::span<float>, std::size_t,
-                                                      std::span<const double>, std::span<const double>,
-                                                      std::span<double>, std::span<double>, ScratchArena&);
-template std::size_t dense_normal_equations_by_column_scratch_bytes<double>(std::size_t, std::size_t);
-template std::size_t dense_normal_equations_by_column_scratch_bytes<float>(std::size_t, std::size_t);
+template double scale_column<double>(std::span<double>, std::span<const double>, std::span<const double>);
+template double scale_column<float>(std::span<float>, std::span<const double>, std::span<const double>);
+template void curvature_from_scaled_columns<double>(std::span<const double>, std::size_t, std::span<double>,
+                                                    ScratchArena&);
+template void curvature_from_scaled_columns<float>(std::span<const float>, std::size_t, std::span<double>,
+                                                   ScratchArena&);
+template std::size_t curvature_from_scaled_columns_scratch_bytes<double>(std::size_t);
+template std::size_t curvature_from_scaled_columns_scratch_bytes<float>(std::size_t);
 template double dense_chi_squared_by_column<double>(std::span<const double>, std::size_t,
                                                     std::span<const double>, std::span<const double>,
                                                     std::span<const double>, ScratchArena&);

@@ -97,17 +97,21 @@ double dense_chi_squared(std::span<const Real> scaled_columns, std::size_t param
 
 // Steps 1 and 3 for B stored column by column (column j at
 // columns[j * pixels]), as the MGE likelihood blurs it one Gaussian at a
-// time: the same arithmetic, term for term, as the pixel-major pair above
-// (only the order of F's multiply-adds inside the rank-k update differs).
-// Scratch: 1/sigma and d/sigma per pixel, and the float F.
+// time. Step 1 comes in two parts so that each column is scaled while the
+// blurring has just left it in cache: scale_column scales one column by
+// 1/sigma in place and returns its entry of D, summed in four interleaved
+// partial sums (pixels i mod 4, then (s0 + s1) + (s2 + s3)); then
+// curvature_from_scaled_columns forms F = (B/sigma)^T (B/sigma) (in Real,
+// cast to double, as dense_normal_equations).
 template <class Real>
-void dense_normal_equations_by_column(std::span<Real> columns, std::size_t parameters,
-                                      std::span<const double> data,
-                                      std::span<const double> noise_map,
-                                      std::span<double> curvature, std::span<double> data_vector,
-                                      ScratchArena& scratch);
+double scale_column(std::span<Real> column, std::span<const double> inverse_sigma,
+                    std::span<const double> weighted_data);
 template <class Real>
-std::size_t dense_normal_equations_by_column_scratch_bytes(std::size_t pixels, std::size_t parameters);
+void curvature_from_scaled_columns(std::span<const Real> columns, std::size_t parameters,
+                                   std::span<double> curvature, ScratchArena& scratch);
+// Scratch of curvature_from_scaled_columns.
+template <class Real>
+std::size_t curvature_from_scaled_columns_scratch_bytes(std::size_t parameters);
 // Scratch: the model image, pixels doubles.
 template <class Real>
 double dense_chi_squared_by_column(std::span<const Real> scaled_columns, std::size_t parameters,

@@ -72,7 +72,8 @@ std::size_t MgeLikelihood<Real>::bytes_per_replica() const {
          + aligned_array_bytes<Real>(n * kColumns)            // blurred columns B
          + aligned_array_bytes<double>(kColumns * kColumns)   // curvature F
          + 2 * aligned_array_bytes<double>(kColumns)          // D and s
-         + dense_normal_equations_by_column_scratch_bytes<Real>(n, kColumns)
+         + 2 * aligned_array_bytes<double>(n)                 // 1/sigma and d/sigma per pixel
+         + curvature_from_scaled_columns_scratch_bytes<Real>(kColumns)
          + inversion_scratch_bytes(layout_)
          + aligned_array_bytes<double>(n);                    // the model image of chi^2
 }
@@ -110,31 +111,42 @@ FitParts MgeLikelihood<Real>::fit(std::span<const double> theta, ScratchArena& s
   }
   {
     PhaseTimer timer(Phase::kRayTracing);
-    auto squared_radii = [&](double y, double x, double out[2]) {
-      double beta_y, beta_x;
-      lens.mass.trace(y, x, beta_y, beta_x);
-      out[0] = lens.light.squared_radius(y, x);
-      out[1] = source.squared_radius(beta_y, beta_x);
+    // Squared radii of the lens light (image plane) and of the source
+    // (traced) at `count` points, at most kTraceChunk: the trace's atan and
+    // atanh go over whole arrays (profiles.hpp).
+    constexpr std::size_t kTraceChunk = 256;
+    double beta_y[kTraceChunk], beta_x[kTraceChunk], at[2][kTraceChunk];
+    auto squared_radii = [&](const double* y, const double* x, std::size_t count) {
+      lens.mass.trace({y, count}, {x, count}, {beta_y, count}, {beta_x, count});
+      lens.light.squared_radii({y, count}, {x, count}, {at[0], count});
+      source.squared_radii({beta_y, count}, {beta_x, count}, {at[1], count});
     };
     for (SquaredRadii& r : r2) std::fill(r.canvas.begin(), r.canvas.end(), kInfinity);
-    double at[2];
-    std::size_t sub = 0;
-    for (std::size_t p = 0; p < n; ++p) {
-      const std::int32_t cell = cells[p].index;
-      for (std::uint32_t k = grid.begin[p]; k < grid.begin[p + 1]; ++k) {
-        squared_radii(grid.y[k], grid.x[k], at);
+    // The sub-pixels in grid order, each with its pixel p.
+    std::size_t sub = 0, p = 0;
+    for (std::size_t k0 = 0; k0 < grid.y.size(); k0 += kTraceChunk) {
+      const std::size_t count = std::min(kTraceChunk, grid.y.size() - k0);
+      squared_radii(grid.y.data() + k0, grid.x.data() + k0, count);
+      for (std::size_t c = 0; c < count; ++c) {
+        while (grid.begin[p + 1] <= k0 + c) ++p;
+        const std::int32_t cell = cells[p].index;
+        const bool over_sampled = grid.begin[p + 1] - grid.begin[p] > 1;
         for (int s = 0; s < 2; ++s) {
           // An over-sampled pixel's canvas cell keeps its smallest squared
           // radius, for the bounds only: its value is binned below.
-          r2[s].canvas[cell] = std::min(r2[s].canvas[cell], at[s]);
-          if (grid.begin[p + 1] - grid.begin[p] > 1) r2[s].sub_pixels[sub] = at[s];
+          r2[s].canvas[cell] = std::min(r2[s].canvas[cell], at[s][c]);
+          if (over_sampled) r2[s].sub_pixels[sub] = at[s][c];
         }
-        sub += grid.begin[p + 1] - grid.begin[p] > 1;
+        sub += over_sampled;
       }
     }
-    for (std::size_t q = 0; q < b; ++q) {
-      squared_radii(im.blurring[q].y, im.blurring[q].x, at);
-      for (int s = 0; s < 2; ++s) r2[s].canvas[cells[n + q].index] = at[s];
+    for (std::size_t q0 = 0; q0 < b; q0 += kTraceChunk) {
+      const std::size_t count = std::min(kTraceChunk, b - q0);
+      double y[kTraceChunk], x[kTraceChunk];
+      for (std::size_t c = 0; c < count; ++c) y[c] = im.blurring[q0 + c].y, x[c] = im.blurring[q0 + c].x;
+      squared_radii(y, x, count);
+      for (std::size_t c = 0; c < count; ++c)
+        for (int s = 0; s < 2; ++s) r2[s].canvas[cells[n + q0 + c].index] = at[s][c];
     }
     for (SquaredRadii& r : r2) {
       std::fill(r.row_min.begin(), r.row_min.end(), kInfinity);
@@ -151,6 +163,14 @@ FitParts MgeLikelihood<Real>::fit(std::span<const double> theta, ScratchArena& s
   std::fill(canvas.begin(), canvas.end(), Real(0));  // and zero again after each Gaussian
   auto pass = scratch.take<Real>(psf.canvas_pass_size());
   auto blurred = scratch.take<Real>(n * kColumns);
+  auto curvature = scratch.take<double>(kColumns * kColumns);
+  auto data_vector = scratch.take<double>(kColumns);
+  auto reconstruction = scratch.take<double>(kColumns);
+  auto inverse_sigma = scratch.take<double>(n), weighted_data = scratch.take<double>(n);
+  for (std::size_t i = 0; i < n; ++i) {
+    inverse_sigma[i] = 1.0 / im.noise_map[i];
+    weighted_data[i] = im.data[i] * inverse_sigma[i];
+  }
   for (std::size_t j = 0; j < kColumns; ++j) {
     const std::size_t s = j / kMgeTotalGaussians, k = j % kMgeTotalGaussians;
     const GaussianBasis& basis = *bases[s];
@@ -180,20 +200,19 @@ FitParts MgeLikelihood<Real>::fit(std::span<const double> theta, ScratchArena& s
         canvas[cells[p].index] = flushed<Real>(sum * grid.weight[p]);  // 0 outside the bounds
       }
     }
-    PhaseTimer timer(Phase::kBlurring);
-    psf.convolve_canvas(canvas.data(), nonzero, blurred.data() + j * n, pass);
-    for (int r = nonzero.row0; r <= nonzero.row1; ++r)
-      std::fill_n(canvas.data() + static_cast<std::size_t>(r) * cols + nonzero.col0,
-                  nonzero.col1 - nonzero.col0 + 1, Real(0));
+    {
+      PhaseTimer timer(Phase::kBlurring);
+      psf.convolve_canvas(canvas.data(), nonzero, blurred.data() + j * n, pass);
+      for (int r = nonzero.row0; r <= nonzero.row1; ++r)
+        std::fill_n(canvas.data() + static_cast<std::size_t>(r) * cols + nonzero.col0,
+                    nonzero.col1 - nonzero.col0 + 1, Real(0));
+    }
+    PhaseTimer timer(Phase::kCurvature);  // B's column j over sigma, and D_j, while in cache
+    data_vector[j] = scale_column<Real>(blurred.subspan(j * n, n), inverse_sigma, weighted_data);
   }
-
-  auto curvature = scratch.take<double>(kColumns * kColumns);
-  auto data_vector = scratch.take<double>(kColumns);
-  auto reconstruction = scratch.take<double>(kColumns);
   {
     PhaseTimer timer(Phase::kCurvature);
-    dense_normal_equations_by_column<Real>(blurred, kColumns, im.data.span(), im.noise_map.span(),
-                                           curvature, data_vector, scratch);
+    curvature_from_scaled_columns<Real>(blurred, kColumns, curvature, scratch);
   }
   const InversionSolution solution =
       solve_inversion(layout_, curvature, data_vector, {}, reconstruction, scratch);

@@ -9,6 +9,8 @@
 #include <string>
 #include <type_traits>
 
+#include "likelihoods/lens/vector_math.hpp"
+
 namespace nslab {
 
 namespace {
@@ -80,6 +82,38 @@ void Isothermal::deflection(double y, double x, double& alpha_y, double& alpha_x
   const double ay = factor_ * std::atanh(s_ * yf / psi);
   const double ax = factor_ * std::atan(s_ * xf / psi);
   frame_.rotate_back(ay, ax, alpha_y, alpha_x);
+}
+
+void Isothermal::deflections(std::span<const double> y, std::span<const double> x,
+                             std::span<double> alpha_y, std::span<double> alpha_x) const {
+  // The atanh and atan arguments first, in alpha_y and alpha_x.
+  for (std::size_t i = 0; i < y.size(); ++i) {
+    double yf, xf;
+    frame_.to_frame(y[i], x[i], yf, xf);
+    const double psi = std::sqrt(q_squared_ * xf * xf + yf * yf + 1e-16);
+    alpha_y[i] = s_ * yf / psi;
+    alpha_x[i] = s_ * xf / psi;
+  }
+  atanh_in_place(alpha_y.first(y.size()));
+  atan_in_place(alpha_x.first(y.size()));
+  for (std::size_t i = 0; i < y.size(); ++i)
+    frame_.rotate_back(factor_ * alpha_y[i], factor_ * alpha_x[i], alpha_y[i], alpha_x[i]);
+}
+
+void LensMass::trace(std::span<const double> y, std::span<const double> x, std::span<double> beta_y,
+                     std::span<double> beta_x) const {
+  mass.deflections(y, x, beta_y, beta_x);
+  for (std::size_t i = 0; i < y.size(); ++i) {
+    double sy, sx;
+    shear.deflection(y[i], x[i], sy, sx);
+    beta_y[i] = y[i] - (beta_y[i] + sy);
+    beta_x[i] = x[i] - (beta_x[i] + sx);
+  }
+}
+
+void GaussianBasis::squared_radii(std::span<const double> y, std::span<const double> x,
+                                  std::span<double> out) const {
+  for (std::size_t i = 0; i < y.size(); ++i) out[i] = squared_radius(y[i], x[i]);
 }
 
 GaussianBasis::GaussianBasis(double centre_y, double centre_x, EllipticalComponents ell,

@@ -54,6 +54,10 @@ class Isothermal {
  public:
   Isothermal(double centre_y, double centre_x, EllipticalComponents ell, double einstein_radius);
   void deflection(double y, double x, double& alpha_y, double& alpha_x) const;
+  // The deflections at y.size() points, the same arithmetic with atan and
+  // atanh taken over arrays (vector_math.hpp: within a few ulp of libm's).
+  void deflections(std::span<const double> y, std::span<const double> x, std::span<double> alpha_y,
+                   std::span<double> alpha_x) const;
 
  private:
   ProfileFrame frame_;
@@ -81,6 +85,9 @@ struct LensMass {
     beta_y = y - (ay + sy);
     beta_x = x - (ax + sx);
   }
+  // trace at y.size() points, with the mass's array deflections.
+  void trace(std::span<const double> y, std::span<const double> x, std::span<double> beta_y,
+             std::span<double> beta_x) const;
 };
 
 // Gaussians sharing a centre and ellipticity (an MGE basis), each of unit
@@ -105,6 +112,8 @@ class GaussianBasis {
     frame_.to_frame(y, x, yf, xf);
     return q_squared_ * xf * xf + yf * yf;
   }
+  // squared_radius at y.size() points.
+  void squared_radii(std::span<const double> y, std::span<const double> x, std::span<double> out) const;
   // Gaussian k at many points from their squared radii, in one vectorised
   // exp; values below Out's smallest normal are 0, as flushed<Out> makes them.
   template <class Out>
