@@ -151,7 +151,7 @@ std::string render_compare_markdown(const CompareReport& report) {
     for (const auto& path : paths) text += (text.empty() ? "`" : ", `") + path + "`";
     return text;
   };
-  char gates_text[512];
+  char gates_text[1024];  // the text is 454-562 bytes with its numbers
   std::snprintf(gates_text, sizeof gates_text,
                 "Gates: |Δ log Z| ≤ %g σ (σ of each side's mean log Z: the scatter over seeds from 3 seeds up, "
                 "never below the reported errors; else the reported errors), |Δ max log L| ≤ %g nats, posterior "

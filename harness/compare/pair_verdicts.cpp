@@ -22,7 +22,9 @@ std::vector<std::vector<const RunRecord*>> runs_by_seed(const RunGroup& group) {
   std::vector<std::vector<const RunRecord*>> seeds;
   for (std::size_t i = 0; i < group.runs.size(); ++i) {
     const RunRecord& run = group.runs[i];
-    const std::string key = run.seed.empty() ? "#" + std::to_string(i) : run.seed;
+    // Appended piece by piece: GCC 12's -Wrestrict misfires on "#" + string (bug 105329).
+    std::string key = run.seed;
+    if (key.empty()) key.append("#").append(std::to_string(i));
     auto [at, fresh] = index.try_emplace(key, seeds.size());
     if (fresh) seeds.emplace_back();
     seeds[at->second].push_back(&run);
