@@ -8,8 +8,18 @@
 
 namespace nslab {
 
+namespace {
+thread_local std::size_t slot_of_this_thread = 0;
+}  // namespace
+
+std::size_t ThreadPool::current_slot() { return slot_of_this_thread; }
+
 ThreadPool::ThreadPool(std::size_t threads) {
-  for (std::size_t i = 1; i < threads; ++i) workers_.emplace_back([this] { work_loop(); });
+  for (std::size_t i = 1; i < threads; ++i)
+    workers_.emplace_back([this, i] {
+      slot_of_this_thread = i;
+      work_loop();
+    });
 }
 
 ThreadPool::~ThreadPool() {

@@ -15,6 +15,7 @@
 #include "likelihoods/lens/instrument.hpp"
 #include "likelihoods/lens/masked_imaging.hpp"
 #include "likelihoods/lens/simulator.hpp"
+#include "core/thread_pool.hpp"
 #include "likelihoods/likelihood.hpp"
 
 namespace nslab::lens_cases {
@@ -95,6 +96,30 @@ inline double round_off_spread(const Likelihood& cpu, const Likelihood& other, c
   for (const double value : moved)
     if (std::isfinite(value)) spread = std::max(spread, relative_difference(value, cpu_value));
   return spread;
+}
+
+// Every point's log L in a batch of them is the value of that point alone,
+// bit for bit, on one thread or two, in either order: a batch reuses one
+// replica region per thread (likelihood.cpp), so a value that depended on
+// what an earlier point left in its region would show here.
+inline void expect_batch_values_independent_of_threads(const Likelihood& likelihood,
+                                                       const std::vector<double>& points) {
+  const std::size_t d = likelihood.dim(), count = points.size() / d;
+  const std::size_t threads_before = default_thread_pool().size();
+  std::vector<double> alone(count);
+  for (std::size_t i = 0; i < count; ++i)
+    alone[i] = evaluate(likelihood, std::vector<double>(points.begin() + i * d, points.begin() + (i + 1) * d))[0];
+  std::vector<double> reversed;
+  for (std::size_t i = count; i-- > 0;) reversed.insert(reversed.end(), points.begin() + i * d, points.begin() + (i + 1) * d);
+  for (std::size_t threads : {1, 2}) {
+    set_default_threads(threads);
+    const std::vector<double> forward = evaluate(likelihood, points), backward = evaluate(likelihood, reversed);
+    for (std::size_t i = 0; i < count; ++i) {
+      EXPECT_EQ(forward[i], alone[i]) << "point " << i << ", " << threads << " thread(s)";
+      EXPECT_EQ(backward[count - 1 - i], alone[i]) << "point " << i << " reversed, " << threads << " thread(s)";
+    }
+  }
+  set_default_threads(threads_before);
 }
 
 }  // namespace nslab::lens_cases

@@ -5,6 +5,7 @@
 #include <cmath>
 
 #include "likelihoods/lens/simulator.hpp"
+#include "support/lens_cases.hpp"
 
 namespace nslab {
 namespace {
@@ -71,6 +72,17 @@ TEST(LensMge, SinglePrecisionAgreesWithDouble) {
   const MgeLikelihood<float> fp32(ci_imaging());
   const FitParts a = fit_at(fp64, mge_truth_parameters()), b = fit_at(fp32, mge_truth_parameters());
   EXPECT_NEAR(b.log_likelihood, a.log_likelihood, 1e-3 * std::abs(a.log_likelihood) + 0.5);
+}
+
+TEST(LensMge, BatchValuesDoNotDependOnThreadsOrOrder) {
+  const MgeLikelihood<double> likelihood(ci_imaging());
+  std::vector<double> points;
+  for (int i = 0; i < 5; ++i) {
+    std::vector<double> theta = mge_truth_parameters();
+    theta[8] += 0.05 * i;  // the Einstein radius
+    points.insert(points.end(), theta.begin(), theta.end());
+  }
+  lens_cases::expect_batch_values_independent_of_threads(likelihood, points);
 }
 
 }  // namespace

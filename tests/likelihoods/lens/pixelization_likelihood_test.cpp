@@ -6,6 +6,7 @@
 
 #include "likelihoods/lens/pixelization/adapt_image.hpp"
 #include "likelihoods/lens/simulator.hpp"
+#include "support/lens_cases.hpp"
 #include "support/pixelization_test_data.hpp"
 
 namespace nslab {
@@ -149,6 +150,18 @@ TEST(PixelizationLikelihood, ParametersAndPriorFollowLensingMd) {
   EXPECT_EQ(prior[11].lower(), 1e-6);
   EXPECT_EQ(prior[11].upper(), 1e6);
   EXPECT_NEAR(prior[11].from_unit(0.5), 1.0, 1e-12);
+}
+
+TEST(PixelizationLikelihood, BatchValuesDoNotDependOnThreadsOrOrder) {
+  const auto imaging = small_imaging();
+  for (const auto& source : {rectangular(*imaging), delaunay(*imaging)}) {
+    std::vector<double> points;
+    for (int copy = 0; copy < 2; ++copy)  // six points: more than the two threads
+      for (const auto& theta : test_points()) points.insert(points.end(), theta.begin(), theta.end());
+    points[8] = 1.5;  // the first copy's true lens moved, so no two points are alike
+    lens_cases::expect_batch_values_independent_of_threads(
+        PixelizedLikelihood<double>(imaging, source, InversionFormulation::kSparse), points);
+  }
 }
 
 }  // namespace
