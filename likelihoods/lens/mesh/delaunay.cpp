@@ -137,7 +137,7 @@ void DelaunayTriangulation::barycentric(std::size_t t, double y, double x, doubl
   out[2] = cross(ay - y, ax - x, by - y, bx - x) / area;
 }
 
-int DelaunayTriangulation::locate(double y, double x, int hint) const {
+int DelaunayTriangulation::locate(double y, double x, int hint, int* last) const {
   if (triangles_ == 0) return -1;
   int t = (hint >= 0 && static_cast<std::size_t>(hint) < triangles_) ? hint : 0;
   // A directed (visibility) walk terminates on a Delaunay triangulation; the
@@ -156,7 +156,10 @@ int DelaunayTriangulation::locate(double y, double x, int hint) const {
     if (crossing < 0) return t;
     const int next = neighbor(t, crossing);
     // Beyond a hull edge of a convex triangulation: the point is outside.
-    if (next < 0) return std::isfinite(c[crossing]) ? -1 : locate_by_brute_force(y, x);
+    if (next < 0) {
+      if (last != nullptr) *last = t;
+      return std::isfinite(c[crossing]) ? -1 : locate_by_brute_force(y, x);
+    }
     t = next;
   }
   return locate_by_brute_force(y, x);
@@ -230,8 +233,10 @@ int DelaunayTriangulation::nearest_vertex(double y, double x) const {
 
 TriangleWeights DelaunayTriangulation::interpolation_weights(double y, double x, int& hint) const {
   TriangleWeights out{{-1, -1, -1}, {0.0, 0.0, 0.0}};
-  const int t = locate(y, x, hint);
+  int hull_triangle = -1;
+  const int t = locate(y, x, hint, &hull_triangle);
   if (t < 0) {
+    if (hull_triangle >= 0) hint = hull_triangle;
     out.index[0] = nearest_vertex(y, x);
     out.weight[0] = 1.0;
     return out;

@@ -64,7 +64,9 @@ class DelaunayTriangulation {
   // The triangle containing (y, x) within scipy's tolerance, or -1 when the
   // point is outside the hull. `hint` is a triangle to start the walk from
   // (e.g. the previous answer); any value is allowed.
-  int locate(double y, double x, int hint = 0) const;
+  // `last`, when given, is set to the hull triangle the walk left by when the
+  // point is outside (the next nearby outside point's best start).
+  int locate(double y, double x, int hint = 0, int* last = nullptr) const;
   // The same answer by testing every triangle (the walk's fallback; tests).
   int locate_by_brute_force(double y, double x) const;
 
@@ -75,7 +77,11 @@ class DelaunayTriangulation {
   int nearest_vertex(double y, double x) const;
 
   // PyAutoArray's interpolation of one point (see the file comment); `hint`
-  // is updated to the triangle found so consecutive nearby points walk less.
+  // is updated to the triangle found, or for a point outside the hull to the
+  // hull triangle the walk left by, so consecutive nearby points walk less
+  // (the traced grid of a lens whose Einstein radius exceeds the mask puts
+  // most points outside: from the last inside triangle each walked ~110
+  // triangles, from the hull ~8).
   TriangleWeights interpolation_weights(double y, double x, int& hint) const;
 
   // Barycentric dual area of every vertex: a third of the area of each

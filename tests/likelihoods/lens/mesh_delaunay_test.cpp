@@ -164,6 +164,30 @@ TEST(MeshDelaunay, NearestVertexIsTheLowestIdAmongTies) {
   }
 }
 
+// A point outside the hull: locate says -1 and names a hull triangle (one
+// with no neighbour across some edge) that the point lies beyond, and the
+// interpolation starts the next point's walk there.
+TEST(MeshDelaunay, AnOutsidePointLeavesItsHullTriangleAsTheNextHint) {
+  const Points p = random_disc(300, 11);
+  DelaunayHeapStorage storage(p.y.size());
+  const DelaunayTriangulation tri(p.y, p.x, storage.view());
+  for (int q = 0; q < 64; ++q) {
+    const double angle = 0.1 * q, y = 1.5 * std::sin(angle), x = 1.5 * std::cos(angle);
+    int last = -1;
+    ASSERT_EQ(tri.locate(y, x, 0, &last), -1);
+    ASSERT_GE(last, 0);
+    double c[3];
+    tri.barycentric(static_cast<std::size_t>(last), y, x, c);
+    bool beyond_a_hull_edge = false;
+    for (int k = 0; k < 3; ++k) beyond_a_hull_edge = beyond_a_hull_edge || (tri.neighbor(last, k) < 0 && c[k] < 0);
+    EXPECT_TRUE(beyond_a_hull_edge) << "query " << q;
+    int hint = 0;
+    const TriangleWeights w = tri.interpolation_weights(y, x, hint);
+    EXPECT_EQ(w.index[0], tri.nearest_vertex(y, x));
+    EXPECT_EQ(hint, last);
+  }
+}
+
 TEST(MeshDelaunay, ConstantSplitAnnihilatesConstantsAndIsPositiveDefinite) {
   const Points p = random_disc(120, 5);
   DelaunayHeapStorage storage(p.y.size());
