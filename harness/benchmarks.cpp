@@ -67,11 +67,8 @@ void run_likelihood_benchmark(benchmark::State& state, const CellId& cell,
   const std::shared_ptr<Likelihood> likelihood = slot;
   set_default_threads(threads);
   std::vector<double> points(k * likelihood->dim()), log_l(k), unit(likelihood->dim());
-  for (std::size_t i = 0; i < k; ++i) {
-    const RandomStream stream(7, RandomPurpose::kProbePoints, static_cast<std::uint32_t>(i));
-    for (std::size_t d = 0; d < unit.size(); ++d) unit[d] = stream.uniform(static_cast<std::uint32_t>(d));
-    likelihood->prior().from_unit(unit, std::span<double>(points).subspan(i * unit.size(), unit.size()));
-  }
+  for (std::size_t i = 0; i < k; ++i)
+    benchmark_point(*likelihood, i, std::span<double>(points).subspan(i * unit.size(), unit.size()));
   Workspace workspace(likelihood->workspace_allocator());
   likelihood->evaluate(points, log_l, workspace);  // reserve the arena outside the timing
   for (auto _ : state) {
@@ -141,6 +138,13 @@ BenchSelection default_bench_selection(const std::string& precision) {
   selection.batch_sizes = {1, 4, 16, 64};
   selection.nss_step_glob = "synthetic/mapping/ci/" + precision;
   return selection;
+}
+
+void benchmark_point(const Likelihood& likelihood, std::size_t i, std::span<double> point) {
+  const RandomStream stream(7, RandomPurpose::kProbePoints, static_cast<std::uint32_t>(i));
+  std::vector<double> unit(likelihood.dim());
+  for (std::size_t d = 0; d < unit.size(); ++d) unit[d] = stream.uniform(static_cast<std::uint32_t>(d));
+  likelihood.prior().from_unit(unit, point);
 }
 
 std::size_t register_benchmarks(const BenchSelection& selection) {

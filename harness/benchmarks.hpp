@@ -9,10 +9,13 @@
 //    the cell's default settings with chunk_size k (the same batch sizes).
 // A MemoryManager reports the tracked peak of each benchmark's memory pass.
 #include <map>
+#include <span>
 #include <string>
 #include <vector>
 
 namespace nslab {
+
+class Likelihood;
 
 struct BenchSelection {
   std::string cell_glob;                      // cells to run whole
@@ -28,6 +31,9 @@ struct BenchSelection {
 
 // The default selection for a build: ci-sized cells at the preset's precision.
 BenchSelection default_bench_selection(const std::string& precision);
+// The i-th point of every likelihood benchmark's batch: a prior draw from
+// its own random stream (`nslab eval --at bench:I` evaluates the same point).
+void benchmark_point(const Likelihood& likelihood, std::size_t i, std::span<double> point);
 // Registers the benchmarks; returns how many.
 std::size_t register_benchmarks(const BenchSelection& selection);
 // Installs the tracked-memory MemoryManager (call once, before running).

@@ -1,4 +1,4 @@
-// nslab eval CELL [--at prior-median|v1,v2,...] [--set k=v]... [--json] [--profile N]
+// nslab eval CELL [--at prior-median|truth|bench:I|v1,v2,...] [--set k=v]... [--json] [--profile N]
 #include <chrono>
 #include <cmath>
 #include <iostream>
@@ -10,6 +10,7 @@
 #include "core/number_parsing.hpp"
 #include "core/phase_profile.hpp"
 #include "harness/commands/commands.hpp"
+#include "harness/benchmarks.hpp"
 #include "harness/commands/option_checks.hpp"
 #include "harness/run_cell.hpp"
 
@@ -61,6 +62,10 @@ std::vector<double> point_at(const Likelihood& likelihood, const std::string& at
     if (auto truth = likelihood.truth_parameters()) return *truth;
     throw UsageError("--at truth: this likelihood has no known truth (use prior-median or values)");
   }
+  if (at.rfind("bench:", 0) == 0) {
+    benchmark_point(likelihood, parse_unsigned(at.substr(6), "--at bench:", ""), point);
+    return point;
+  }
   std::stringstream stream(at);
   std::size_t i = 0;
   for (std::string item; std::getline(stream, item, ',');) {
@@ -71,7 +76,7 @@ std::vector<double> point_at(const Likelihood& likelihood, const std::string& at
   }
   if (i != point.size() || stream.rdbuf()->in_avail() > 0)
     throw UsageError("--at needs " + std::to_string(point.size()) +
-                     " comma-separated values (or prior-median)");
+                     " comma-separated values (or prior-median, truth, bench:I)");
   return point;
 }
 }  // namespace
@@ -80,7 +85,7 @@ CommandRunner add_eval_command(CLI::App& app) {
   auto* command = app.add_subcommand("eval", "Evaluate a cell's likelihood at one point");
   auto args = std::make_shared<EvalArguments>();
   command->add_option("cell", args->cell, "cell id")->required();
-  command->add_option("--at", args->at, "prior-median or v1,v2,... in parameter order");
+  command->add_option("--at", args->at, "prior-median, truth, bench:I (the I-th point of nslab bench's batches) or v1,v2,... in parameter order");
   command->add_option("--set", args->assignments, "override a setting: key=value");
   command->add_flag("--json", args->json, "print JSON");
   command->add_option("--profile", args->profile,

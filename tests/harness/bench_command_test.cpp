@@ -7,6 +7,10 @@
 #include <fstream>
 #include <set>
 
+#include "cells/cell_catalog.hpp"
+#include "cells/cell_id.hpp"
+#include "cells/likelihood_registry.hpp"
+#include "harness/benchmarks.hpp"
 #include "support/nslab_process.hpp"
 
 namespace nslab {
@@ -60,6 +64,29 @@ TEST(BenchCommand, NssStepBenchmarksTakeTheSelectedBatchSizes) {
 
 TEST(BenchCommand, AVariationWithoutValuesIsAUsageError) {
   EXPECT_EQ(testing::run_nslab({"bench", "--likelihoods", "analytic/gaussian/d2/fp64", "--vary", "inversion="}), 2);
+}
+
+// `nslab eval --at bench:I` is the point the benchmark batches evaluate
+// (their I-th prior draw), so a profile can be taken where the table is.
+TEST(BenchCommand, EvalAtBenchIIsTheBenchmarksIthPoint) {
+  const std::string cell = "nss/analytic/gaussian/d5/fp64";
+  const auto likelihood = make_likelihood(CellId::parse(cell), resolve_settings(CellId::parse(cell), {}));
+  std::vector<double> first(likelihood->dim()), second(likelihood->dim());
+  benchmark_point(*likelihood, 0, first);
+  benchmark_point(*likelihood, 1, second);
+  EXPECT_NE(first, second);
+  for (std::size_t i : {0, 1}) {
+    const fs::path out = fs::path(NSLAB_BINARY_DIR) / "test-scratch" / ("eval-bench-" + std::to_string(i) + ".log");
+    const testing::Finished run =
+        testing::run_nslab_printing({"eval", cell, "--at", "bench:" + std::to_string(i), "--json"}, out);
+    ASSERT_EQ(run.status, 0) << run.output;
+    const auto printed = nlohmann::json::parse(run.output.substr(run.output.find('{')))["parameters"];
+    ASSERT_EQ(printed.size(), likelihood->dim());
+    for (std::size_t d = 0; d < likelihood->dim(); ++d) {
+      const std::string& name = likelihood->parameter_names()[d];
+      EXPECT_EQ(printed.at(name).get<double>(), (i == 0 ? first : second)[d]) << name;
+    }
+  }
 }
 
 }  // namespace

@@ -299,6 +299,7 @@ TEST(Lifecycle, NumbersAreParsedStrictlyAndTheMessageNamesTheFault) {
       {{"probe", kQuick, "--budget", "0"}, "no chunk_size fits"},
       {{"eval", kQuick, "--at", "nan,nan"}, "--at value nan is not a number"},
       {{"eval", kQuick, "--at", "inf,0"}, "--at value inf is not finite"},
+      {{"eval", kQuick, "--at", "bench:x"}, "--at bench:x is not"},
   };
   int i = 0;
   for (const auto& [args, words] : refusals) {

@@ -115,21 +115,27 @@ def main():
         print("`nslab eval CELL --at truth --profile 20` (the pixelized models: the true lens, regularization "
               "coefficient 1) on one thread: mean ms per evaluation in each "
               "phase marked in the likelihood (core/phase_profile.hpp); `other` is the time between "
-              "markers.\n")
+              "markers. Rows at `bench:0`: the first point of the benchmark batches above (`--at bench:0 "
+              "--profile 10`, a prior draw: Einstein radius 7.4\" against the 3.5\" mask, regularization "
+              "coefficient 184), where the timings of the table are taken.\n")
         phases = ["ray_tracing", "light_profiles", "mesh", "mapping", "blurring", "curvature", "nnls",
                   "log_det", "chi_squared", "other"]
-        print("| cell | inversion | ms/eval | " + " | ".join(phases) + " |")
-        print("|" + "---|" * (len(phases) + 3))
+        print("| cell | inversion | point | ms/eval | " + " | ".join(phases) + " |")
+        print("|" + "---|" * (len(phases) + 4))
         for path in profiles:
             doc = json.loads(path.read_text())
             profile = doc["profile"]
-            inversion = path.stem.rsplit("-", 1)[-1]
+            stem = path.stem
+            point = "truth"
+            if stem.endswith("-bench0"):
+                stem, point = stem[: -len("-bench0")], "bench:0"
+            inversion = stem.rsplit("-", 1)[-1]
             total = profile["ms_per_eval"]
             cells = []
             for phase in phases:
                 value = profile["phases_ms"].get(phase)
                 cells.append("—" if value is None else f"{value:.2f} ({100 * value / total:.0f} %)")
-            print(f"| {doc['cell']} | {inversion} | {total:.2f} | " + " | ".join(cells) + " |")
+            print(f"| {doc['cell']} | {inversion} | {point} | {total:.2f} | " + " | ".join(cells) + " |")
 
 
 if __name__ == "__main__":
