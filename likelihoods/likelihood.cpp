@@ -54,7 +54,7 @@ void PointwiseLikelihood::do_evaluate(std::span<const double> points, std::span<
   // likelihood writes its scratch before reading it.
   const bool by_thread = pool.size() <= log_l.size();
   pool.parallel_for(log_l.size(), [&](std::size_t i) {
-    ScratchArena scratch(workspace.replica(by_thread ? ThreadPool::current_slot() : i), workspace.stride_bytes());
+    ScratchArena scratch(workspace.replica(by_thread ? pool.current_slot() : i), workspace.stride_bytes());
     log_l[i] = log_likelihood(points.subspan(i * d, d), scratch);
     std::size_t seen = scratch_high_water_.load();
     while (scratch.used_bytes() > seen && !scratch_high_water_.compare_exchange_weak(seen, scratch.used_bytes())) {
