@@ -99,9 +99,7 @@ inline double round_off_spread(const Likelihood& cpu, const Likelihood& other, c
 }
 
 // Every point's log L in a batch of them is the value of that point alone,
-// bit for bit, on one thread or two, in either order: a batch reuses one
-// replica region per thread (likelihood.cpp), so a value that depended on
-// what an earlier point left in its region would show here.
+// bit for bit, on one thread or two, in either order.
 inline void expect_batch_values_independent_of_threads(const Likelihood& likelihood,
                                                        const std::vector<double>& points) {
   const std::size_t d = likelihood.dim(), count = points.size() / d;
