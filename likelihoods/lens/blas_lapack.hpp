@@ -1,8 +1,10 @@
 #pragma once
 // The few BLAS and LAPACK routines the inversions call, by their reference
 // (Fortran) names, so any implementation links: Debian's alternatives pick
-// it, and scripts/bootstrap installs OpenBLAS (serial: nslab's own thread
-// pool runs the batch, so the BLAS must not start threads of its own).
+// it, and scripts/bootstrap installs OpenBLAS's pthread build. nslab's own
+// thread pool runs the batch, so each call holds a CallGuard
+// (blas_runtime.hpp): OpenBLAS is held to one thread per call, and a
+// single-threaded OpenBLAS, unsafe under concurrent calls, is serialised.
 // Measured on this project's 2-core machine (AMD EPYC, AVX2), one thread:
 // a 1,500 x 1,500 Cholesky factorisation took 32-34 ms in OpenBLAS against
 // 54-57 ms in Eigen's LLT, and the MGE-sized rank-k update 2.5-2.7 ms
@@ -11,6 +13,8 @@
 // All matrices are column-major with an explicit leading dimension; only
 // the lower triangle of a symmetric matrix is read or written.
 #include <cstddef>
+
+#include "likelihoods/lens/blas_runtime.hpp"
 
 extern "C" {
 // The trailing std::size_t arguments are the lengths of the character
@@ -37,6 +41,7 @@ inline int as_int(std::size_t n) { return static_cast<int>(n); }
 // a = L L^T in place (lower triangle); false when a is not positive definite.
 inline bool cholesky_lower(double* a, std::size_t n, std::size_t lda) {
   if (n == 0) return true;
+  const CallGuard guard;
   const int n_ = as_int(n), lda_ = as_int(lda);
   int info = 0;
   dpotrf_("L", &n_, a, &lda_, &info, 1);
@@ -47,6 +52,7 @@ inline bool cholesky_lower(double* a, std::size_t n, std::size_t lda) {
 inline void rank_k_update_lower(std::size_t n, std::size_t k, double alpha, const double* a,
                                 std::size_t lda, double beta, double* c, std::size_t ldc) {
   if (n == 0) return;
+  const CallGuard guard;
   const int n_ = as_int(n), k_ = as_int(k), lda_ = as_int(lda), ldc_ = as_int(ldc);
   dsyrk_("L", "N", &n_, &k_, &alpha, a, &lda_, &beta, c, &ldc_, 1, 1);
 }
@@ -57,6 +63,7 @@ template <class Real>
 inline void gram_lower(bool transposed, std::size_t n, std::size_t rows, const Real* a,
                        std::size_t lda, Real* c, std::size_t ldc) {
   if (n == 0) return;
+  const CallGuard guard;
   const int n_ = as_int(n), k_ = as_int(rows), lda_ = as_int(lda), ldc_ = as_int(ldc);
   const Real one = 1, zero = 0;
   const char* trans = transposed ? "T" : "N";
@@ -70,6 +77,7 @@ inline void gram_lower(bool transposed, std::size_t n, std::size_t rows, const R
 inline void solve_right_lower_transposed(std::size_t m, std::size_t n, const double* l,
                                          std::size_t ldl, double* b, std::size_t ldb) {
   if (m == 0 || n == 0) return;
+  const CallGuard guard;
   const int m_ = as_int(m), n_ = as_int(n), ldl_ = as_int(ldl), ldb_ = as_int(ldb);
   const double one = 1.0;
   dtrsm_("R", "L", "T", "N", &m_, &n_, &one, l, &ldl_, b, &ldb_, 1, 1, 1, 1);
@@ -78,6 +86,7 @@ inline void solve_right_lower_transposed(std::size_t m, std::size_t n, const dou
 // x = L^-1 x (transposed = false) or L^-T x (true), L lower triangular n x n.
 inline void solve_lower(bool transposed, std::size_t n, const double* l, std::size_t ldl, double* x) {
   if (n == 0) return;
+  const CallGuard guard;
   const int n_ = as_int(n), ldl_ = as_int(ldl), one = 1;
   dtrsv_("L", transposed ? "T" : "N", "N", &n_, l, &ldl_, x, &one, 1, 1, 1);
 }
