@@ -8,8 +8,21 @@
 
 namespace nslab {
 
+namespace {
+// The pool whose worker this thread is (none for other threads), and its slot there.
+thread_local const ThreadPool* pool_of_this_thread = nullptr;
+thread_local std::size_t slot_of_this_thread = 0;
+}  // namespace
+
+std::size_t ThreadPool::current_slot() const { return pool_of_this_thread == this ? slot_of_this_thread : 0; }
+
 ThreadPool::ThreadPool(std::size_t threads) {
-  for (std::size_t i = 1; i < threads; ++i) workers_.emplace_back([this] { work_loop(); });
+  for (std::size_t i = 1; i < threads; ++i)
+    workers_.emplace_back([this, i] {
+      pool_of_this_thread = this;
+      slot_of_this_thread = i;
+      work_loop();
+    });
 }
 
 ThreadPool::~ThreadPool() {

@@ -22,6 +22,12 @@ class ThreadPool {
   // Calls body(i) for i in [0, count), the calling thread helping; returns
   // when all are done. The first exception thrown by a body is rethrown.
   void parallel_for(std::size_t count, const std::function<void(std::size_t)>& body);
+  // Which of this pool's threads runs the calling code: 1 .. size() - 1 for
+  // its workers, 0 for any other thread (the caller of parallel_for, which
+  // helps). The threads running one parallel_for's items have distinct
+  // slots, so an item may use per-slot memory (a batch's replica regions,
+  // reused from item to item so that they stay in cache).
+  std::size_t current_slot() const;
 
  private:
   void work_loop();

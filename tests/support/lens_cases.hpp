@@ -5,6 +5,7 @@
 // reproducible prior draws and points near the truth.
 #include <algorithm>
 #include <cmath>
+#include <cstring>
 #include <map>
 #include <memory>
 #include <random>
@@ -98,25 +99,47 @@ inline double round_off_spread(const Likelihood& cpu, const Likelihood& other, c
   return spread;
 }
 
+// log L of `points` in a workspace whose every byte is `fill` beforehand:
+// 0xFF makes every float and double in it a NaN, so a read before a write
+// shows in the value.
+inline std::vector<double> evaluate_in_filled_workspace(const Likelihood& likelihood, const std::vector<double>& points,
+                                                        unsigned char fill) {
+  std::vector<double> log_l(points.size() / likelihood.dim());
+  Workspace workspace(likelihood.workspace_allocator());
+  workspace.reserve(log_l.size(), likelihood.bytes_per_replica());
+  std::memset(workspace.replica(0), fill, workspace.capacity_bytes());
+  likelihood.evaluate(points, log_l, workspace);
+  return log_l;
+}
+
 // Every point's log L in a batch of them is the value of that point alone,
-// bit for bit, on one thread or two, in either order.
+// bit for bit, on one thread or two, in either order, and whatever its
+// region held before: a batch reuses one replica region per thread
+// (likelihood.cpp), so a value that depended on what an earlier point left
+// in its region, or on memory it read before writing, would show here. Each
+// point alone is evaluated in a region of NaNs, the batches in zeroed ones.
 inline void expect_batch_values_independent_of_threads(const Likelihood& likelihood,
                                                        const std::vector<double>& points) {
   const std::size_t d = likelihood.dim(), count = points.size() / d;
   const std::size_t threads_before = default_thread_pool().size();
   std::vector<double> alone(count);
   for (std::size_t i = 0; i < count; ++i)
-    alone[i] = evaluate(likelihood, std::vector<double>(points.begin() + i * d, points.begin() + (i + 1) * d))[0];
+    alone[i] = evaluate_in_filled_workspace(
+        likelihood, std::vector<double>(points.begin() + i * d, points.begin() + (i + 1) * d), 0xFF)[0];
   std::vector<double> reversed;
   for (std::size_t i = count; i-- > 0;) reversed.insert(reversed.end(), points.begin() + i * d, points.begin() + (i + 1) * d);
+  std::size_t finite = 0;
   for (std::size_t threads : {1, 2}) {
     set_default_threads(threads);
-    const std::vector<double> forward = evaluate(likelihood, points), backward = evaluate(likelihood, reversed);
+    const std::vector<double> forward = evaluate_in_filled_workspace(likelihood, points, 0x00),
+                              backward = evaluate_in_filled_workspace(likelihood, reversed, 0x00);
     for (std::size_t i = 0; i < count; ++i) {
+      finite += std::isfinite(alone[i]);
       EXPECT_EQ(forward[i], alone[i]) << "point " << i << ", " << threads << " thread(s)";
       EXPECT_EQ(backward[count - 1 - i], alone[i]) << "point " << i << " reversed, " << threads << " thread(s)";
     }
   }
+  EXPECT_GT(finite, 0u) << "no finite value: nothing was compared";
   set_default_threads(threads_before);
 }
 

@@ -83,6 +83,7 @@ TEST(LensMge, BatchValuesDoNotDependOnThreadsOrOrder) {
     points.insert(points.end(), theta.begin(), theta.end());
   }
   lens_cases::expect_batch_values_independent_of_threads(likelihood, points);
+  lens_cases::expect_batch_values_independent_of_threads(MgeLikelihood<float>(ci_imaging()), points);
 }
 
 }  // namespace

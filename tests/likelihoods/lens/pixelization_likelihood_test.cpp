@@ -161,6 +161,8 @@ TEST(PixelizationLikelihood, BatchValuesDoNotDependOnThreadsOrOrder) {
     points[8] = 1.5;  // the first copy's true lens moved, so no two points are alike
     lens_cases::expect_batch_values_independent_of_threads(
         PixelizedLikelihood<double>(imaging, source, InversionFormulation::kSparse), points);
+    lens_cases::expect_batch_values_independent_of_threads(
+        PixelizedLikelihood<float>(imaging, source, InversionFormulation::kDense), points);
   }
 }
 
