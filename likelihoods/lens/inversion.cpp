@@ -362,6 +362,9 @@ double dense_chi_squared_by_column(std::span<const Real> scaled_columns, std::si
   auto model = scratch.take<double>(pixels);
   std::fill(model.begin(), model.end(), 0.0);
   for (std::size_t j = 0; j < parameters; ++j) {
+    // A column whose coefficient the positive-only solve held at 0 adds
+    // +-0 to every (finite) model value, which changes no bit: skipped.
+    if (reconstruction[j] == 0.0) continue;
     const Real* column = scaled_columns.data() + j * pixels;
     for (std::size_t i = 0; i < pixels; ++i) model[i] += static_cast<double>(column[i]) * reconstruction[j];
   }

@@ -50,6 +50,13 @@ MgeLikelihood<Real>::MgeLikelihood(std::shared_ptr<const MaskedImaging> imaging)
     input_spans_[cell.row].first = std::min(input_spans_[cell.row].first, cell.col);
     input_spans_[cell.row].second = std::max(input_spans_[cell.row].second, cell.col);
   }
+  const std::size_t n = imaging_->masked_pixels();
+  inverse_sigma_.resize(n);
+  weighted_data_.resize(n);
+  for (std::size_t i = 0; i < n; ++i) {
+    inverse_sigma_[i] = 1.0 / imaging_->noise_map[i];
+    weighted_data_[i] = imaging_->data[i] * inverse_sigma_[i];
+  }
   const SubPixelGrid& grid = imaging_->light_profile_grid;
   for (std::uint32_t p = 0; p < grid.pixels(); ++p)
     if (grid.begin[p + 1] - grid.begin[p] > 1) {
@@ -72,7 +79,6 @@ std::size_t MgeLikelihood<Real>::bytes_per_replica() const {
          + aligned_array_bytes<Real>(n * kColumns)            // blurred columns B
          + aligned_array_bytes<double>(kColumns * kColumns)   // curvature F
          + 2 * aligned_array_bytes<double>(kColumns)          // D and s
-         + 2 * aligned_array_bytes<double>(n)                 // 1/sigma and d/sigma per pixel
          + curvature_from_scaled_columns_scratch_bytes<Real>(kColumns)
          + inversion_scratch_bytes(layout_)
          + aligned_array_bytes<double>(n);                    // the model image of chi^2
@@ -166,11 +172,6 @@ FitParts MgeLikelihood<Real>::fit(std::span<const double> theta, ScratchArena& s
   auto curvature = scratch.take<double>(kColumns * kColumns);
   auto data_vector = scratch.take<double>(kColumns);
   auto reconstruction = scratch.take<double>(kColumns);
-  auto inverse_sigma = scratch.take<double>(n), weighted_data = scratch.take<double>(n);
-  for (std::size_t i = 0; i < n; ++i) {
-    inverse_sigma[i] = 1.0 / im.noise_map[i];
-    weighted_data[i] = im.data[i] * inverse_sigma[i];
-  }
   for (std::size_t j = 0; j < kColumns; ++j) {
     const std::size_t s = j / kMgeTotalGaussians, k = j % kMgeTotalGaussians;
     const GaussianBasis& basis = *bases[s];
@@ -208,7 +209,7 @@ FitParts MgeLikelihood<Real>::fit(std::span<const double> theta, ScratchArena& s
                     nonzero.col1 - nonzero.col0 + 1, Real(0));
     }
     PhaseTimer timer(Phase::kCurvature);  // B's column j over sigma, and D_j, while in cache
-    data_vector[j] = scale_column<Real>(blurred.subspan(j * n, n), inverse_sigma, weighted_data);
+    data_vector[j] = scale_column<Real>(blurred.subspan(j * n, n), inverse_sigma_, weighted_data_);
   }
   {
     PhaseTimer timer(Phase::kCurvature);

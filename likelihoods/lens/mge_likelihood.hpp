@@ -55,6 +55,8 @@ class MgeLikelihood final : public PointwiseLikelihood {
   }
   std::shared_ptr<const MaskedImaging> imaging_;
   std::vector<double> sigmas_;
+  // Per masked pixel, fixed by the dataset: 1 / sigma, and data / sigma.
+  std::vector<double> inverse_sigma_, weighted_data_;
   LinearParameterLayout layout_;
   // Mask pixels with more than one sub-pixel (the others' one sub-pixel is
   // their centre, weight 1), and how many sub-pixels they have in all.
