@@ -166,6 +166,7 @@ std::vector<ResultRow> read_results(const std::vector<std::string>& paths) {
     }
   }
   std::vector<ResultRow> rows;
+  std::vector<SkippedFile> skipped;
   for (const auto& file : files) {
     json document;
     try {
@@ -177,10 +178,34 @@ std::vector<ResultRow> read_results(const std::vector<std::string>& paths) {
       rows.push_back(parse_result(document, file.path));
     } catch (const UsageError& error) {
       if (file.named) throw;
-      std::fprintf(stderr, "nslab: skipped %s\n", error.what());
+      std::string reason = error.what();
+      const std::string prefix = file.path + ": ";
+      if (reason.compare(0, prefix.size(), prefix) == 0) reason.erase(0, prefix.size());
+      skipped.push_back({file.path, reason});
     }
   }
+  for (const auto& line : summarize_skipped(skipped)) std::fprintf(stderr, "nslab: %s\n", line.c_str());
   return rows;
+}
+
+std::vector<std::string> summarize_skipped(const std::vector<SkippedFile>& skipped) {
+  struct Group {
+    std::string reason, first;
+    std::size_t count = 0;
+  };
+  std::vector<Group> groups;
+  for (const auto& file : skipped) {
+    auto group = std::find_if(groups.begin(), groups.end(),
+                              [&](const Group& g) { return g.reason == file.reason; });
+    if (group == groups.end()) group = groups.insert(groups.end(), Group{file.reason, file.path});
+    ++group->count;
+  }
+  std::vector<std::string> lines;
+  for (const auto& g : groups)
+    lines.push_back(g.count == 1 ? "skipped " + g.first + ": " + g.reason
+                                 : "skipped " + std::to_string(g.count) + " files: " + g.reason +
+                                       " (first: " + g.first + ")");
+  return lines;
 }
 
 }  // namespace nslab

@@ -37,7 +37,20 @@ struct ResultRow {
 // result file of a known layout.
 ResultRow parse_result(const nlohmann::json& document, const std::string& path);
 // Files and folders (searched recursively for *.json); throws UsageError on
-// a missing path, unparsable JSON or an unknown layout.
+// a missing path, unparsable JSON or an unknown layout of a named file.
+// JSON found in a folder that is not a result file is skipped, and said so
+// on stderr in the lines summarize_skipped gives.
 std::vector<ResultRow> read_results(const std::vector<std::string>& paths);
+
+// A file read_results skipped, and why (parse_result's message without the path).
+struct SkippedFile {
+  std::string path, reason;
+};
+// One line per reason, in order of first appearance: how many files, and
+// the first of them ("skipped 27 files: result schema \"nslab.calibration/1\"
+// is not nslab.result/1 (first: results/calibration/...)"); a lone file
+// gets the one-file form. A results/ tree holds dozens of benchmark,
+// calibration and comparison files, which one line each would bury.
+std::vector<std::string> summarize_skipped(const std::vector<SkippedFile>& skipped);
 
 }  // namespace nslab

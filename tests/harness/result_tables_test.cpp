@@ -118,6 +118,18 @@ TEST(ResultReader, RefusesOtherSchemasAndTruncatedFiles) {
   EXPECT_EQ(read_file(out), "previous table\n");
 }
 
+TEST(ResultReader, SkippedFilesAreSummarizedByReason) {
+  const std::vector<SkippedFile> skipped = {{"a/1.json", "result schema \"x/1\" is not nslab.result/1"},
+                                            {"b/2.json", "not a result file (no \"schema\")"},
+                                            {"a/3.json", "result schema \"x/1\" is not nslab.result/1"},
+                                            {"a/4.json", "result schema \"x/1\" is not nslab.result/1"}};
+  const std::vector<std::string> expected = {
+      "skipped 3 files: result schema \"x/1\" is not nslab.result/1 (first: a/1.json)",
+      "skipped b/2.json: not a result file (no \"schema\")"};
+  EXPECT_EQ(summarize_skipped(skipped), expected);
+  EXPECT_TRUE(summarize_skipped({}).empty());
+}
+
 TEST(CommandLine, BadRequestsExitTwoAndWriteNothing) {
   const fs::path dir = fs::path(NSLAB_BINARY_DIR) / "test-scratch" / "cli";
   fs::remove_all(dir);
