@@ -7,6 +7,7 @@
 #include "core/atomic_file.hpp"
 #include "core/error.hpp"
 #include "core/output_lock.hpp"
+#include "support/result_files.hpp"
 
 namespace nslab {
 namespace {
@@ -14,7 +15,7 @@ namespace {
 namespace fs = std::filesystem;
 
 fs::path scratch(const std::string& name) {
-  const fs::path dir = fs::path(NSLAB_BINARY_DIR) / "test-scratch" / ("output-files-" + name);
+  const fs::path dir = nslab::testing::test_scratch_root() / ("output-files-" + name);
   fs::remove_all(dir);
   fs::create_directories(dir);
   return dir;

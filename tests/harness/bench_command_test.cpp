@@ -12,6 +12,7 @@
 #include "cells/likelihood_registry.hpp"
 #include "harness/benchmarks.hpp"
 #include "support/nslab_process.hpp"
+#include "support/result_files.hpp"
 
 namespace nslab {
 namespace {
@@ -20,7 +21,7 @@ namespace fs = std::filesystem;
 
 // Runs `nslab bench ARGUMENTS` briefly and returns Google Benchmark's JSON report.
 nlohmann::json bench_report(const std::string& name, std::vector<std::string> arguments) {
-  const fs::path out = fs::path(NSLAB_BINARY_DIR) / "test-scratch" / (name + ".json");
+  const fs::path out = nslab::testing::test_scratch_root() / (name + ".json");
   fs::create_directories(out.parent_path());
   arguments.insert(arguments.begin(), "bench");
   for (const std::string& extra : std::vector<std::string>{
@@ -76,7 +77,7 @@ TEST(BenchCommand, EvalAtBenchIIsTheBenchmarksIthPoint) {
   benchmark_point(*likelihood, 1, second);
   EXPECT_NE(first, second);
   for (std::size_t i : {0, 1}) {
-    const fs::path out = fs::path(NSLAB_BINARY_DIR) / "test-scratch" / ("eval-bench-" + std::to_string(i) + ".log");
+    const fs::path out = nslab::testing::test_scratch_root() / ("eval-bench-" + std::to_string(i) + ".log");
     const testing::Finished run =
         testing::run_nslab_printing({"eval", cell, "--at", "bench:" + std::to_string(i), "--json"}, out);
     ASSERT_EQ(run.status, 0) << run.output;

@@ -18,6 +18,7 @@
 #include "core/atomic_file.hpp"
 #include "core/thread_pool.hpp"
 #include "support/nslab_process.hpp"
+#include "support/result_files.hpp"
 
 namespace nslab {
 namespace {
@@ -31,7 +32,7 @@ const std::string kQuick = "nss/analytic/gaussian/d2/fp64";  // well under a sec
 const std::string kPlugins = std::string(NSLAB_BINARY_DIR) + "/plugins/";
 
 fs::path scratch(const std::string& name) {
-  const fs::path dir = fs::path(NSLAB_BINARY_DIR) / "test-scratch" / ("lifecycle-" + name);
+  const fs::path dir = nslab::testing::test_scratch_root() / ("lifecycle-" + name);
   fs::remove_all(dir);
   fs::create_directories(dir);
   fs::permissions(dir, fs::perms::owner_all | fs::perms::group_read | fs::perms::group_exec |

@@ -6,6 +6,7 @@
 
 #include "core/atomic_file.hpp"
 #include "support/nslab_process.hpp"
+#include "support/result_files.hpp"
 
 namespace nslab {
 namespace {
@@ -15,7 +16,7 @@ namespace fs = std::filesystem;
 const std::string kPlugins = std::string(NSLAB_BINARY_DIR) + "/plugins/";
 
 TEST(Plugin, ExamplePluginRunsInNssAndNautilusWithItsEvidence) {
-  const fs::path dir = fs::path(NSLAB_BINARY_DIR) / "test-scratch" / "plugin";
+  const fs::path dir = nslab::testing::test_scratch_root() / "plugin";
   fs::create_directories(dir);
   for (const std::string sampler : {"nss", "nautilus"}) {
     const std::string out = dir / (sampler + ".json");
@@ -31,7 +32,7 @@ TEST(Plugin, ExamplePluginRunsInNssAndNautilusWithItsEvidence) {
 }
 
 TEST(Plugin, WrongAbiMissingFileAndMissingSettingExitTwo) {
-  const fs::path dir = fs::path(NSLAB_BINARY_DIR) / "test-scratch" / "plugin-refused";
+  const fs::path dir = nslab::testing::test_scratch_root() / "plugin-refused";
   fs::create_directories(dir);
   const std::string out = dir / "result.json", log = dir / "log";
   auto says = [&](const std::string& words) {

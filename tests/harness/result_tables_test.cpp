@@ -6,6 +6,7 @@
 #include "core/error.hpp"
 #include "support/nslab_process.hpp"
 #include "harness/result_tables.hpp"
+#include "support/result_files.hpp"
 
 namespace nslab {
 namespace {
@@ -106,7 +107,7 @@ TEST(ResultReader, ReadsAutolensProfilingAnchors) {
 TEST(ResultReader, RefusesOtherSchemasAndTruncatedFiles) {
   EXPECT_THROW(parse_result(json{{"schema", "nslab.result/2"}}, "x.json"), UsageError);
   EXPECT_THROW(parse_result(json{{"hello", 1}}, "x.json"), UsageError);
-  const fs::path dir = fs::path(NSLAB_BINARY_DIR) / "test-scratch" / "tables";
+  const fs::path dir = nslab::testing::test_scratch_root() / "tables";
   fs::create_directories(dir);
   const std::string truncated = dir / "truncated.json";
   write_file_atomically(truncated, nslab_result("nss", 1, 1).dump().substr(0, 80));
@@ -131,7 +132,7 @@ TEST(ResultReader, SkippedFilesAreSummarizedByReason) {
 }
 
 TEST(CommandLine, BadRequestsExitTwoAndWriteNothing) {
-  const fs::path dir = fs::path(NSLAB_BINARY_DIR) / "test-scratch" / "cli";
+  const fs::path dir = nslab::testing::test_scratch_root() / "cli";
   fs::remove_all(dir);
   fs::create_directories(dir);
   const std::string out = dir / "r.json";

@@ -8,6 +8,7 @@
 
 #include "core/atomic_file.hpp"
 #include "support/nslab_process.hpp"
+#include "support/result_files.hpp"
 
 namespace nslab {
 namespace {
@@ -26,7 +27,7 @@ TEST(ResultsReadme, NslabTableReproducesItByteForByte) {
     if (!fs::exists(source / path)) GTEST_SKIP() << "source " << path << " of results/README.md is absent here";
     arguments.push_back(path);
   }
-  const fs::path out = fs::path(NSLAB_BINARY_DIR) / "test-scratch" / "results-readme.md";
+  const fs::path out = nslab::testing::test_scratch_root() / "results-readme.md";
   fs::create_directories(out.parent_path());
   arguments.push_back("--out");
   arguments.push_back(out.string());

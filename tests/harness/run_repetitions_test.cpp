@@ -9,6 +9,7 @@
 #include "core/atomic_file.hpp"
 #include "support/nslab_process.hpp"
 #include "harness/run_repetitions.hpp"
+#include "support/result_files.hpp"
 
 namespace nslab {
 namespace {
@@ -29,7 +30,7 @@ TEST(RunRepetitions, SeedsAndRepeatsNameOneFileEachInterleaved) {
 }
 
 TEST(RunRepetitions, RepeatsOfASeedGiveIdenticalResults) {
-  const fs::path dir = fs::path(NSLAB_BINARY_DIR) / "test-scratch" / "repetitions";
+  const fs::path dir = nslab::testing::test_scratch_root() / "repetitions";
   fs::remove_all(dir);
   ASSERT_EQ(testing::run_nslab({"run", "nss/analytic/gaussian/d2/fp64", "--quiet", "--repeat", "2", "--seeds", "2",
                                 "--first-seed", "5", "--out", (dir / "g.json").string()}),

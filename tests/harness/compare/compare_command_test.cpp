@@ -8,6 +8,7 @@
 #include "core/atomic_file.hpp"
 #include "harness/compare/result_fixtures.hpp"
 #include "support/nslab_process.hpp"
+#include "support/result_files.hpp"
 
 namespace nslab {
 namespace {
@@ -19,7 +20,7 @@ using testing::write_fake;
 const fs::path kEuclid = fs::path(NSLAB_SOURCE_DIR) / "results/peers/imaging/mge/euclid";
 
 nlohmann::json compare_json(const std::vector<std::string>& arguments, int expected_status = 0) {
-  const fs::path dir = fs::path(NSLAB_BINARY_DIR) / "test-scratch";
+  const fs::path dir = nslab::testing::test_scratch_root();
   fs::create_directories(dir);
   const std::string out = (dir / "compare.json").string();
   fs::remove(out);

@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/atomic_file.hpp"
+#include "support/result_files.hpp"
 
 namespace nslab::testing {
 
@@ -46,13 +47,6 @@ inline nlohmann::json fake_result(const FakeRun& r) {
 inline std::string write_fake(const std::filesystem::path& path, const FakeRun& run) {
   write_file_atomically(path.string(), fake_result(run).dump(2));
   return path.string();
-}
-
-inline std::filesystem::path scratch_dir(const std::string& name) {
-  const auto dir = std::filesystem::path(NSLAB_BINARY_DIR) / "test-scratch" / name;
-  std::filesystem::remove_all(dir);
-  std::filesystem::create_directories(dir);
-  return dir;
 }
 
 }  // namespace nslab::testing

@@ -10,6 +10,7 @@
 #include "core/error.hpp"
 #include "likelihoods/lens/dataset.hpp"
 #include "likelihoods/lens/masked_imaging.hpp"
+#include "support/result_files.hpp"
 
 namespace nslab {
 namespace {
@@ -26,7 +27,7 @@ ImagingDataset small_dataset() {
 }
 
 fs::path write(const ImagingDataset& dataset, const std::string& name) {
-  const fs::path folder = fs::path(NSLAB_BINARY_DIR) / "test-scratch" / "bad-datasets" / name;
+  const fs::path folder = nslab::testing::test_scratch_root() / "bad-datasets" / name;
   fs::remove_all(folder);
   write_imaging_dataset(dataset, folder);
   return folder;
