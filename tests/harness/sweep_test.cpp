@@ -16,6 +16,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/atomic_file.hpp"
+#include "core/backend.hpp"
 #include "core/error.hpp"
 #include "support/nslab_process.hpp"
 #include "harness/sweep_manifest.hpp"
@@ -285,6 +286,9 @@ TEST(SweepCommand, StatusListsDoneFailedAndPendingWithTheFailuresMessage) {
 }
 
 TEST(SweepCommand, SlurmScriptsAskForWhatTheRunsNeed) {
+  // The planner checks each run's settings against this build, and a build
+  // without CUDA refuses backend=cuda (Backend.ABuildWithoutCudaRefuses...).
+  if (!kBuiltWithCuda) GTEST_SKIP() << "this build has no CUDA: it refuses to plan the manifest's backend=cuda run";
   const fs::path dir = scratch_dir("sweep-slurm-scripts");
   const std::string manifest = (dir / "s.txt").string();
   // Three CPU runs and one CUDA run (planned on a machine without a GPU).

@@ -18,47 +18,55 @@ failures=0
 fail() { echo "FAIL: $*"; failures=$((failures + 1)); }
 
 # 1. The dry run. A build with CUDA (NSLAB_CUDA, the ci preset) has a device
-# path for all six cells, so all twelve runs must be in the manifest; a build
-# without it must list each cell it cannot run as refused, with nslab's reason.
-"$script" --dry-run "$scratch/dry" > "$scratch/dry.txt" || fail "--dry-run exited $?"
-manifest=$scratch/dry/hst-cells.txt
-commands=$(grep -c '^nslab sweep hst-cells.txt --index' "$scratch/dry.txt")
-refused=$(grep -c '^# refused by this build: ' "$scratch/dry.txt")
-[[ $((commands + refused)) -eq 12 ]] || fail "--dry-run: $commands run commands + $refused refused cells, not 12"
+# path for all six cells, so all twelve runs must be in the manifest. Every
+# run is backend=cuda, so a build without CUDA can run none of them: there the
+# dry run must refuse with exit 2, giving nslab's reason for each of the twelve.
 if grep -q '^NSLAB_CUDA:BOOL=ON' "$build/CMakeCache.txt"; then
+  "$script" --dry-run "$scratch/dry" > "$scratch/dry.txt" || fail "--dry-run exited $?"
+  manifest=$scratch/dry/hst-cells.txt
+  commands=$(grep -c '^nslab sweep hst-cells.txt --index' "$scratch/dry.txt")
+  refused=$(grep -c '^# refused by this build: ' "$scratch/dry.txt")
+  [[ $((commands + refused)) -eq 12 ]] || fail "--dry-run: $commands run commands + $refused refused cells, not 12"
   [[ $commands -eq 12 ]] || fail "--dry-run of a CUDA build: $commands run commands, not 12: $(grep refused "$scratch/dry.txt")"
-fi
-for cell in nss nautilus; do
-  for model in mge pixelization delaunay; do
-    for data in 'dataset=../shared/datasets/imaging/hst' 'dataset=simulated'; do
-      grep -qE "^[0-9]+ $cell/imaging/$model/hst/fp64 .* $data( |$)" "$manifest" ||
-        grep -qF "# refused by this build: $cell/imaging/$model/hst/fp64 $data: " "$scratch/dry.txt" ||
-        fail "no $cell $model run with $data, and no refusal"
+  for cell in nss nautilus; do
+    for model in mge pixelization delaunay; do
+      for data in 'dataset=../shared/datasets/imaging/hst' 'dataset=simulated'; do
+        grep -qE "^[0-9]+ $cell/imaging/$model/hst/fp64 .* $data( |$)" "$manifest" ||
+          grep -qF "# refused by this build: $cell/imaging/$model/hst/fp64 $data: " "$scratch/dry.txt" ||
+          fail "no $cell $model run with $data, and no refusal"
+      done
     done
   done
-done
-grep -qE '^[0-9]+ nss/imaging/mge/hst/fp64 ' "$manifest" ||
-  fail "the MGE cells (they have a CUDA path) are not in the manifest"
-expect_settings() {  # expect_settings CELL SETTING...: each of the cell's lines has every SETTING
-  local cell=$1 line setting
-  shift
-  while read -r line; do
-    for setting in "$@"; do
-      [[ " $line " == *" $setting "* ]] || fail "$cell lacks $setting: $line"
-    done
-  done < <(grep -E "^[0-9]+ $cell " "$manifest")
-}
-for model in mge pixelization delaunay; do
-  [[ $model == mge ]] && live=200 || live=150
-  expect_settings nss/imaging/$model/hst/fp64 backend=cuda n_live=$live num_delete=50 num_inner_steps=5 \
-    termination=-3 seed=42 chunk_size=auto
-  [[ $model == mge ]] && batch=100 || batch=16
-  expect_settings nautilus/imaging/$model/hst/fp64 backend=cuda n_live=$live n_batch=$batch n_eff=500 seed=42
-done
-expect_settings nss/imaging/delaunay/hst/fp64 inversion=sparse
-expect_settings nautilus/imaging/delaunay/hst/fp64 inversion=dense
-grep -qE '^nslab sweep hst-cells.txt --index [0-9]+ --checkpoint-every 1 +# nss/' "$scratch/dry.txt" ||
-  fail "NSS runs do not checkpoint every outer step"
+  grep -qE '^[0-9]+ nss/imaging/mge/hst/fp64 ' "$manifest" ||
+    fail "the MGE cells (they have a CUDA path) are not in the manifest"
+  expect_settings() {  # expect_settings CELL SETTING...: each of the cell's lines has every SETTING
+    local cell=$1 line setting
+    shift
+    while read -r line; do
+      for setting in "$@"; do
+        [[ " $line " == *" $setting "* ]] || fail "$cell lacks $setting: $line"
+      done
+    done < <(grep -E "^[0-9]+ $cell " "$manifest")
+  }
+  for model in mge pixelization delaunay; do
+    [[ $model == mge ]] && live=200 || live=150
+    expect_settings nss/imaging/$model/hst/fp64 backend=cuda n_live=$live num_delete=50 num_inner_steps=5 \
+      termination=-3 seed=42 chunk_size=auto
+    [[ $model == mge ]] && batch=100 || batch=16
+    expect_settings nautilus/imaging/$model/hst/fp64 backend=cuda n_live=$live n_batch=$batch n_eff=500 seed=42
+  done
+  expect_settings nss/imaging/delaunay/hst/fp64 inversion=sparse
+  expect_settings nautilus/imaging/delaunay/hst/fp64 inversion=dense
+  grep -qE '^nslab sweep hst-cells.txt --index [0-9]+ --checkpoint-every 1 +# nss/' "$scratch/dry.txt" ||
+    fail "NSS runs do not checkpoint every outer step"
+else
+  "$script" --dry-run "$scratch/dry" > "$scratch/dry.txt" 2>&1
+  status=$?
+  [[ $status -eq 2 ]] || fail "--dry-run of a build without CUDA exited $status, not 2"
+  grep -q '^gpu-hst-cells: no cell could be run' "$scratch/dry.txt" || fail "--dry-run without CUDA does not say that no cell could be run"
+  refusals=$(grep -c 'backend=cuda: this nslab build has no CUDA' "$scratch/dry.txt")
+  [[ $refusals -eq 12 ]] || fail "--dry-run without CUDA: $refusals refusals with nslab's reason, not 12"
+fi
 
 # 2. The rehearsal: two runs of nss/synthetic/mapping/ci (seeds 42 and 43).
 NSLAB_STATE_IN=$scratch/whole-state "$script" --rehearse "$scratch/whole" > "$scratch/whole.log" 2>&1
