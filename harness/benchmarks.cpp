@@ -16,6 +16,7 @@
 #include "core/random_stream.hpp"
 #include "core/thread_pool.hpp"
 #include "harness/run_cell.hpp"
+#include "harness/system_info.hpp"
 #include "samplers/nss/nss_sampler.hpp"
 
 namespace nslab {
@@ -200,6 +201,7 @@ void install_memory_manager() {
   benchmark::AddCustomContext("nslab_git_sha", build_info::kGitSha);
   benchmark::AddCustomContext("nslab_preset", build_info::kPreset);
   benchmark::AddCustomContext("nslab_precision", build_info::kPrecision);
+  benchmark::AddCustomContext("cpu", cpu_identity());
 }
 
 }  // namespace nslab

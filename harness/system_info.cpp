@@ -8,13 +8,15 @@
 
 namespace nslab {
 namespace {
-// The value after "key:" on the first line of `file` that starts with `key`.
+// The value after "key:" on the first line of `file` whose field name is
+// `key` (so "model" does not match "model name").
 std::string proc_field(const std::string& file, const std::string& key) {
   std::ifstream in(file);
   for (std::string line; std::getline(in, line);) {
     if (line.rfind(key, 0) == 0) {
       const auto colon = line.find(':');
       if (colon == std::string::npos) continue;
+      if (line.find_first_not_of(" \t", key.size()) != colon) continue;
       std::string value = line.substr(colon + 1);
       value.erase(0, value.find_first_not_of(" \t"));
       return value;
@@ -33,6 +35,13 @@ DeviceInfo cpu_device_info() {
   if (!total.empty()) info.memory_bytes = std::stoull(total) * 1024;
   info.short_name = "cpu";
   return info;
+}
+
+std::string cpu_identity() {
+  std::string identity = cpu_device_info().name;
+  const std::string family = proc_field("/proc/cpuinfo", "cpu family"), model = proc_field("/proc/cpuinfo", "model");
+  if (!family.empty() && !model.empty()) identity += ", family " + family + " model " + model;
+  return identity;
 }
 
 std::size_t peak_rss_bytes() {

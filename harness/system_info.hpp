@@ -20,6 +20,10 @@ struct BuildInfo {
 };
 
 DeviceInfo cpu_device_info();
+// The CPU's model name with its family and model numbers, which tell apart
+// machines that a virtual machine names alike ("AMD EPYC, family 26 model 2":
+// timings taken on two such machines can differ by half).
+std::string cpu_identity();
 BuildInfo this_build();
 std::size_t peak_rss_bytes();  // VmHWM of this process
 std::string utc_now_iso8601();
