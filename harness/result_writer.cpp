@@ -103,7 +103,8 @@ Json result_document(const CellRun& run) {
                         {"memory_bytes", device.memory_bytes},
                         {"driver", device.driver},
                         {"compute_capability", device.compute_capability},
-                        {"short_name", device.short_name}};
+                        {"short_name", device.short_name},
+                        {"identity", device.identity.empty() ? device.name : device.identity}};
   const BuildInfo& build = run.build;
   document["build"] = {{"version", build.version}, {"git_sha", build.git_sha},
                        {"preset", build.preset},   {"compiler", build.compiler},

@@ -34,15 +34,13 @@ DeviceInfo cpu_device_info() {
   const std::string total = proc_field("/proc/meminfo", "MemTotal");  // "24576000 kB"
   if (!total.empty()) info.memory_bytes = std::stoull(total) * 1024;
   info.short_name = "cpu";
+  info.identity = info.name;
+  const std::string family = proc_field("/proc/cpuinfo", "cpu family"), model = proc_field("/proc/cpuinfo", "model");
+  if (!family.empty() && !model.empty()) info.identity += ", family " + family + " model " + model;
   return info;
 }
 
-std::string cpu_identity() {
-  std::string identity = cpu_device_info().name;
-  const std::string family = proc_field("/proc/cpuinfo", "cpu family"), model = proc_field("/proc/cpuinfo", "model");
-  if (!family.empty() && !model.empty()) identity += ", family " + family + " model " + model;
-  return identity;
-}
+std::string cpu_identity() { return cpu_device_info().identity; }
 
 std::size_t peak_rss_bytes() {
   const std::string value = proc_field("/proc/self/status", "VmHWM");

@@ -12,6 +12,11 @@ struct DeviceInfo {
   std::string driver;
   std::string compute_capability;
   std::string short_name;  // for result paths: "cpu", "h100", "a100", ...
+  // The name with what tells machines of that name apart: on the CPU its
+  // family and model numbers ("AMD EPYC, family 26 model 2"), since a virtual
+  // machine names different CPUs alike and their timings differ by half.
+  // Empty where the name says it all.
+  std::string identity;
 };
 
 // What built this binary (the result file's "build" block).
@@ -20,9 +25,7 @@ struct BuildInfo {
 };
 
 DeviceInfo cpu_device_info();
-// The CPU's model name with its family and model numbers, which tell apart
-// machines that a virtual machine names alike ("AMD EPYC, family 26 model 2":
-// timings taken on two such machines can differ by half).
+// cpu_device_info().identity, for the benchmark reports' context.
 std::string cpu_identity();
 BuildInfo this_build();
 std::size_t peak_rss_bytes();  // VmHWM of this process

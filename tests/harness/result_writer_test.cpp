@@ -6,6 +6,7 @@
 #include "harness/result_reader.hpp"
 #include "harness/result_writer.hpp"
 #include "harness/run_cell.hpp"
+#include "harness/system_info.hpp"
 
 namespace nslab {
 namespace {
@@ -29,6 +30,7 @@ TEST(ResultWriter, TheReaderGetsBackWhatTheRunMeasured) {
   EXPECT_EQ(*row.peak_tracked_bytes, static_cast<double>(run.memory.peak_tracked_bytes));
   EXPECT_EQ(*row.bytes_per_replica, static_cast<double>(run.memory.model.bytes_per_replica));
   EXPECT_EQ(row.device, "cpu");
+  EXPECT_EQ(document["device"]["identity"], cpu_identity());  // what tells this CPU apart
   EXPECT_EQ(document["memory"]["predicted_peak_bytes"], run.memory.model.predicted_peak(7));
   EXPECT_EQ(document["model_summary"]["free_parameters"], 2);
 }
