@@ -468,7 +468,8 @@ def lens_section(root: Path, out):
                              f"(wall {b['wall_ms_per_eval']['median']:.4g}): JAX / {label} "
                              f"{b['jax_over_nslab_cpu']['median']:.1f}x CPU (min {b['jax_over_nslab_cpu']['min']:.1f}), "
                              f"{b['jax_over_nslab_wall']['median']:.1f}x wall")
-            out.append(line + " (medians over repeats).")
+            machine = doc.get("device", {}).get("identity")
+            out.append(line + " (medians over repeats)" + (f"; on {machine}, {doc['started_at'][:10]}." if machine else "."))
     out.append("")
 
 
