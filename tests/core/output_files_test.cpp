@@ -14,15 +14,8 @@ namespace {
 
 namespace fs = std::filesystem;
 
-fs::path scratch(const std::string& name) {
-  const fs::path dir = nslab::testing::test_scratch_root() / ("output-files-" + name);
-  fs::remove_all(dir);
-  fs::create_directories(dir);
-  return dir;
-}
-
 TEST(OutputFiles, OnlyARegularFileOrNothingMayStandAtAnOutput) {
-  const fs::path dir = scratch("kinds");
+  const fs::path dir = testing::scratch_dir("kinds");
   EXPECT_NO_THROW(check_output_file(dir / "new" / "deeper" / "r.json", "--out"));
   EXPECT_TRUE(fs::is_directory(dir / "new" / "deeper")) << "the folders are made first";
   write_file_atomically(dir / "old.json", "old\n");
@@ -39,7 +32,7 @@ TEST(OutputFiles, OnlyARegularFileOrNothingMayStandAtAnOutput) {
 }
 
 TEST(OutputFiles, TheAtomicWriteNeverReplacesALinkOrAFolder) {
-  const fs::path dir = scratch("replace");
+  const fs::path dir = testing::scratch_dir("replace");
   write_file_atomically(dir / "target.json", "keep\n");
   fs::create_symlink(dir / "target.json", dir / "link.json");
   EXPECT_THROW(write_file_atomically(dir / "link.json", "new\n"), RunError);
@@ -56,7 +49,7 @@ TEST(OutputFiles, TheAtomicWriteNeverReplacesALinkOrAFolder) {
 }
 
 TEST(OutputFiles, OneLockPerOutputAndItGoesWithItsHolder) {
-  const fs::path dir = scratch("lock");
+  const fs::path dir = testing::scratch_dir("lock");
   const std::string out = dir / "r.json";
   {
     const OutputLock first(out);

@@ -132,9 +132,7 @@ TEST(ResultReader, SkippedFilesAreSummarizedByReason) {
 }
 
 TEST(CommandLine, BadRequestsExitTwoAndWriteNothing) {
-  const fs::path dir = nslab::testing::test_scratch_root() / "cli";
-  fs::remove_all(dir);
-  fs::create_directories(dir);
+  const fs::path dir = testing::scratch_dir("cli");
   const std::string out = dir / "r.json";
   EXPECT_EQ(testing::run_nslab({"run", "nss/analytic/gaussian/d5"}), 2);
   EXPECT_EQ(testing::run_nslab({"run", "nss/nowhere/gaussian/d5/fp64", "--out", out}), 2);
