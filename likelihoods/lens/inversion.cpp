@@ -7,8 +7,10 @@
 
 #include "core/phase_profile.hpp"
 #include "likelihoods/lens/blas_lapack.hpp"
+#include "likelihoods/lens/column_gram.hpp"
 #include "likelihoods/lens/passive_set_cholesky.hpp"
 #include "likelihoods/lens/pixelization/sparse_regularization.hpp"
+#include "likelihoods/lens/vector_register.hpp"
 
 namespace nslab {
 
@@ -284,13 +286,20 @@ void curvature_from_scaled(const Real* scaled, std::size_t pixels, std::size_t s
                            std::span<double> curvature, ScratchArena& scratch) {
   Eigen::Map<Matrix> f(curvature.data(), static_cast<Eigen::Index>(s), static_cast<Eigen::Index>(s));
   // Pixel-major, the N x S row-major array is column-major S x N: F = A A^T.
+  // Column by column (the MGE's few, long columns), column_gram_lower.
   const bool transposed = !pixel_major;
   const std::size_t lda = pixel_major ? s : pixels;
+  auto gram = [&](Real* lower) {
+    if (pixel_major)
+      blas::gram_lower(transposed, s, pixels, scaled, lda, lower, s);
+    else
+      column_gram_lower(scaled, pixels, s, lower);
+  };
   if constexpr (std::is_same_v<Real, double>) {
-    blas::gram_lower(transposed, s, pixels, scaled, lda, f.data(), s);
+    gram(f.data());
   } else {
     auto single = scratch.take<Real>(s * s);
-    blas::gram_lower(transposed, s, pixels, scaled, lda, single.data(), s);
+    gram(single.data());
     for (std::size_t c = 0; c < s; ++c)
       for (std::size_t r = c; r < s; ++r) f(r, c) = static_cast<double>(single[r + c * s]);
   }
@@ -325,21 +334,29 @@ void dense_normal_equations(std::span<Real> columns, std::size_t parameters,
 template <class Real>
 double scale_column(std::span<Real> column, std::span<const double> inverse_sigma,
                     std::span<const double> weighted_data) {
-  // Four partial sums in flight: one alone waits on each add.
-  constexpr std::size_t kLanes = 4;
-  double sum[kLanes] = {};
+  // Two registers of partial sums (pixel i in lane i mod 2 L), so that each
+  // add need not wait on the one before; the tail in the first lanes.
+  using V = VectorRegister<double>;
+  constexpr std::size_t kLanes = kRegisterLanes<double>;
+  V sum[2] = {};
   const std::size_t pixels = column.size();
   std::size_t i = 0;
-  for (; i + kLanes <= pixels; i += kLanes)
-    for (std::size_t l = 0; l < kLanes; ++l) {
-      column[i + l] = static_cast<Real>(column[i + l] * inverse_sigma[i + l]);
-      sum[l] += static_cast<double>(column[i + l]) * weighted_data[i + l];
+  for (; i + 2 * kLanes <= pixels; i += 2 * kLanes)
+    for (std::size_t h = 0; h < 2; ++h) {
+      const std::size_t at = i + h * kLanes;
+      V scaled;
+      for (std::size_t l = 0; l < kLanes; ++l) {
+        column[at + l] = static_cast<Real>(column[at + l] * inverse_sigma[at + l]);
+        scaled[l] = static_cast<double>(column[at + l]);
+      }
+      sum[h] += scaled * load_register(weighted_data.data() + at);
     }
-  for (; i < pixels; ++i) {
-    column[i] = static_cast<Real>(column[i] * inverse_sigma[i]);
-    sum[i % kLanes] += static_cast<double>(column[i]) * weighted_data[i];
+  double tail[2 * kLanes] = {};
+  for (std::size_t l = 0; i + l < pixels; ++l) {
+    column[i + l] = static_cast<Real>(column[i + l] * inverse_sigma[i + l]);
+    tail[l] = static_cast<double>(column[i + l]) * weighted_data[i + l];
   }
-  return (sum[0] + sum[1]) + (sum[2] + sum[3]);
+  return lane_sum<double>(sum[0] + load_register(tail)) + lane_sum<double>(sum[1] + load_register(tail + kLanes));
 }
 
 template <class Real>

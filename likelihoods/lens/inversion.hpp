@@ -99,10 +99,11 @@ double dense_chi_squared(std::span<const Real> scaled_columns, std::size_t param
 // columns[j * pixels]), as the MGE likelihood blurs it one Gaussian at a
 // time. Step 1 comes in two parts so that each column is scaled while the
 // blurring has just left it in cache: scale_column scales one column by
-// 1/sigma in place and returns its entry of D, summed in four interleaved
-// partial sums (pixels i mod 4, then (s0 + s1) + (s2 + s3)); then
-// curvature_from_scaled_columns forms F = (B/sigma)^T (B/sigma) (in Real,
-// cast to double, as dense_normal_equations).
+// 1/sigma in place and returns its entry of D, summed in two registers'
+// lanes (pixel i in lane i mod 2L, L lanes a register; each register's
+// lanes then added by lane_sum, and the two sums); then
+// curvature_from_scaled_columns forms F = (B/sigma)^T (B/sigma) by
+// column_gram_lower (in Real, cast to double, as dense_normal_equations).
 template <class Real>
 double scale_column(std::span<Real> column, std::span<const double> inverse_sigma,
                     std::span<const double> weighted_data);

@@ -4,6 +4,8 @@
 #include <algorithm>
 #include <stdexcept>
 
+#include "likelihoods/lens/vector_register.hpp"
+
 namespace nslab {
 
 namespace {
@@ -80,13 +82,25 @@ void tap_block(const Real* base, const std::ptrdiff_t* offsets, const double* we
   Eigen::Map<Block>{out} = sum;
 }
 
+// Each output's value depends only on its own taps and their order, not on
+// the block it falls in, so a run's last outputs are summed as one more
+// register-wide block that ends at the run's end and overlaps the block
+// before it (the overlapped outputs are written again with the same bits);
+// only a run narrower than one register takes the scalar loop. Four
+// registers per block keep four independent add chains in flight, which is
+// what the adds' latency needs to reach their throughput.
 template <class Real>
 void sum_taps_along(const Real* base, const std::ptrdiff_t* offsets, const double* weights, int taps,
                     int width, Real* out) {
-  constexpr int kLanes = 32 / sizeof(Real);  // one AVX register
+  constexpr int kLanes = kRegisterLanes<Real>;  // with AVX-512 a block is 32 doubles, with AVX2 16
   int c = 0;
   for (; c + 4 * kLanes <= width; c += 4 * kLanes) tap_block<Real, 4 * kLanes>(base + c, offsets, weights, taps, out + c);
   for (; c + kLanes <= width; c += kLanes) tap_block<Real, kLanes>(base + c, offsets, weights, taps, out + c);
+  if (c == width) return;
+  if (width >= kLanes) {
+    tap_block<Real, kLanes>(base + width - kLanes, offsets, weights, taps, out + width - kLanes);
+    return;
+  }
   for (; c < width; ++c) tap_block<Real, 1>(base + c, offsets, weights, taps, out + c);
 }
 
@@ -211,20 +225,30 @@ template <class Real>
 void PsfConvolver::convolve_canvas(const Real* canvas, const CanvasRegion& nonzero, Real* output,
                                    std::span<Real> pass_buffer) const {
   const int hr = kernel_rows_ / 2, hc = kernel_cols_ / 2;
-  std::fill(output, output + mask_pixels_, Real(0));
   // Outputs more than a kernel half-width from the nonzero region stay 0.
   const int col_lo = std::max(mask_col0_, nonzero.col0 - hc);
   const int col_hi = std::min(mask_col0_ + mask_cols_ - 1, nonzero.col1 + hc);
-  if (nonzero.empty() || col_lo > col_hi) return;
+  if (nonzero.empty() || col_lo > col_hi) {
+    std::fill(output, output + mask_pixels_, Real(0));
+    return;
+  }
   // Each run of mask pixels clipped to [col_lo, col_hi], with the kernel rows
   // a in [a0, a1] that reach the nonzero rows; body(out, width, top, lo, a0, a1).
+  // The runs cover every output once; what a run's clipping leaves out is
+  // zeroed here, so the output is written once, not cleared first.
   auto for_each_clipped_run = [&](auto&& body) {
     for (const MaskRun& run : mask_runs_) {
+      Real* out = output + run.first;
       const int top = run.row - hr;
       const int a0 = std::max(0, nonzero.row0 - top), a1 = std::min(kernel_rows_ - 1, nonzero.row1 - top);
       const int lo = std::max(run.col0, col_lo), hi = std::min(run.col0 + run.length - 1, col_hi);
-      if (a0 > a1 || lo > hi) continue;
-      body(output + run.first + (lo - run.col0), hi - lo + 1, top, lo, a0, a1);
+      if (a0 > a1 || lo > hi) {
+        std::fill(out, out + run.length, Real(0));
+        continue;
+      }
+      std::fill(out, out + (lo - run.col0), Real(0));
+      std::fill(out + (hi - run.col0 + 1), out + run.length, Real(0));
+      body(out + (lo - run.col0), hi - lo + 1, top, lo, a0, a1);
     }
   };
   if (!separable_) {

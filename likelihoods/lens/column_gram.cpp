@@ -1,0 +1,84 @@
+#include "likelihoods/lens/column_gram.hpp"
+
+#include <algorithm>
+
+#include "likelihoods/lens/vector_register.hpp"
+
+namespace nslab {
+
+namespace {
+
+// Rows x Cols entries of F, (r0.., c0..), over `vectors` registers of
+// pixels from x: Rows + Cols loads and Rows * Cols multiply-adds per
+// register of pixels, all the sums in registers (4 x 4 of them with
+// AVX-512's 32 registers; 4 x 2 with AVX2's 16).
+template <class Real, int Rows, int Cols>
+void gram_block(const Real* x, std::size_t pixels, std::size_t r0, std::size_t c0, std::size_t vectors,
+                std::size_t s, Real* f) {
+  using V = VectorRegister<Real>;
+  constexpr int kLanes = kRegisterLanes<Real>;
+  V sum[Rows][Cols] = {};
+  const Real* row[Rows];
+  const Real* col[Cols];
+  for (int a = 0; a < Rows; ++a) row[a] = x + (r0 + a) * pixels;
+  for (int b = 0; b < Cols; ++b) col[b] = x + (c0 + b) * pixels;
+  for (std::size_t v = 0; v < vectors; ++v) {
+    const std::size_t i = v * kLanes;
+    V xr[Rows], xc[Cols];
+    for (int a = 0; a < Rows; ++a) xr[a] = load_register(row[a] + i);
+    for (int b = 0; b < Cols; ++b) xc[b] = load_register(col[b] + i);
+    // Held in registers: GCC would otherwise fold each load into every
+    // multiply-add that uses it, Rows times as many loads, and the loads
+    // (one 64-byte load a cycle on Zen 4) then bound the loop.
+    for (int a = 0; a < Rows; ++a) asm("" : "+v"(xr[a]));
+    for (int b = 0; b < Cols; ++b) asm("" : "+v"(xc[b]));
+    for (int a = 0; a < Rows; ++a)
+      for (int b = 0; b < Cols; ++b) sum[a][b] += xr[a] * xc[b];
+  }
+  for (int a = 0; a < Rows; ++a)
+    for (int b = 0; b < Cols; ++b)
+      if (r0 + a >= c0 + b) f[(r0 + a) + (c0 + b) * s] += lane_sum<Real>(sum[a][b]);
+}
+
+// One entry over `vectors` registers of pixels (the blocks that do not fit).
+template <class Real>
+void gram_entry(const Real* x, std::size_t pixels, std::size_t r, std::size_t c, std::size_t vectors,
+                std::size_t s, Real* f) {
+  gram_block<Real, 1, 1>(x, pixels, r, c, vectors, s, f);
+}
+
+}  // namespace
+
+template <class Real>
+void column_gram_lower(const Real* x, std::size_t pixels, std::size_t s, Real* f) {
+  constexpr std::size_t kLanes = kRegisterLanes<Real>;
+  constexpr int kRows = 4, kCols = kRegisterBytes == 64 ? 4 : 2;
+  for (std::size_t c = 0; c < s; ++c) std::fill(f + c * s + c, f + (c + 1) * s, Real(0));
+  for (std::size_t t0 = 0; t0 < pixels; t0 += kColumnGramTile) {
+    const std::size_t tile = std::min(kColumnGramTile, pixels - t0);
+    const std::size_t vectors = tile / kLanes;
+    const Real* xt = x + t0;
+    // Blocks on a grid of kRows x kCols from F's corner; those wholly inside
+    // F and reaching its lower triangle are done in registers, the rest of
+    // the lower triangle entry by entry.
+    for (std::size_t c0 = 0; c0 < s; c0 += kCols)
+      for (std::size_t r0 = c0 / kRows * kRows; r0 < s; r0 += kRows) {
+        if (r0 + kRows <= s && c0 + kCols <= s) {
+          gram_block<Real, kRows, kCols>(xt, pixels, r0, c0, vectors, s, f);
+          continue;
+        }
+        for (std::size_t c = c0; c < std::min(s, c0 + kCols); ++c)
+          for (std::size_t r = std::max(r0, c); r < std::min(s, r0 + kRows); ++r)
+            gram_entry<Real>(xt, pixels, r, c, vectors, s, f);
+      }
+    // The tile's last pixels, fewer than a register, one at a time.
+    for (std::size_t i = t0 + vectors * kLanes; i < t0 + tile; ++i)
+      for (std::size_t c = 0; c < s; ++c)
+        for (std::size_t r = c; r < s; ++r) f[r + c * s] += x[i + r * pixels] * x[i + c * pixels];
+  }
+}
+
+template void column_gram_lower<double>(const double*, std::size_t, std::size_t, double*);
+template void column_gram_lower<float>(const float*, std::size_t, std::size_t, float*);
+
+}  // namespace nslab

@@ -1,0 +1,27 @@
+#pragma once
+// F = X^T X for a tall, narrow X stored column by column (the MGE's 40
+// blurred, 1/sigma-scaled columns of 15,361 pixels on HST): the lower
+// triangle of F, s x s column-major, summed in Real.
+//
+// The BLAS rank-k update (SYRK) does this, but for s this small and k this
+// long it spends much of its time copying X into its panels, twice, and
+// most of the rest on the blocks of a square product: measured on the MGE
+// hst evaluation, 1.25 ms of 5.6 against this kernel's (docs/cpu-likelihoods.md,
+// "Blurring"). Here X is read once, in tiles of pixels that stay in the L2
+// cache while every block of F is accumulated from them, each block of
+// entries held in registers.
+
+#include <cstddef>
+
+namespace nslab {
+
+// f[r + c * s] for r >= c (the upper triangle is not written).
+// Each entry is the sum over tiles of kColumnGramTile pixels, in tile order,
+// of that tile's lanes (pixel i in lane i mod kRegisterLanes) added by
+// lane_sum; a fixed order, whatever the thread.
+template <class Real>
+void column_gram_lower(const Real* x, std::size_t pixels, std::size_t s, Real* f);
+
+inline constexpr std::size_t kColumnGramTile = 1024;
+
+}  // namespace nslab
