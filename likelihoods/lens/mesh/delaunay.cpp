@@ -6,10 +6,6 @@
 #include <stdexcept>
 #include <string>
 
-#if defined(__AVX2__) && defined(__FMA__)
-#include <immintrin.h>
-#endif
-
 extern "C" {
 #include <libqhull_r/qhull_ra.h>
 }
@@ -53,12 +49,14 @@ DelaunayTriangulation::Storage DelaunayTriangulation::take_storage(ScratchArena&
   storage.triangle_neighbors = scratch.take<int>(3 * max_triangles(vertices));
   storage.vertex_triangle = scratch.take<int>(vertices);
   storage.coordinates = scratch.take<double>(2 * vertices);
+  storage.grid = VertexGrid::take_storage(scratch, vertices);
   return storage;
 }
 
 std::size_t DelaunayTriangulation::storage_bytes(std::size_t vertices) {
   return 2 * aligned_array_bytes<int>(3 * max_triangles(vertices)) +
-         aligned_array_bytes<int>(vertices) + aligned_array_bytes<double>(2 * vertices);
+         aligned_array_bytes<int>(vertices) + aligned_array_bytes<double>(2 * vertices) +
+         VertexGrid::storage_bytes(vertices);
 }
 
 DelaunayTriangulation::DelaunayTriangulation(std::span<const double> y, std::span<const double> x,
@@ -74,6 +72,7 @@ DelaunayTriangulation::DelaunayTriangulation(std::span<const double> y, std::spa
   for (std::size_t i = 0; i < n; ++i)
     if (!std::isfinite(y[i]) || !std::isfinite(x[i]))
       throw std::runtime_error("Delaunay triangulation of a non-finite point");
+  grid_ = VertexGrid(y, x, storage.grid);
 
   // qhull wants interleaved, mutable coordinates; it lifts them to the
   // paraboloid in its own copy, so this one is only read.
@@ -175,58 +174,14 @@ int DelaunayTriangulation::locate_by_brute_force(double y, double x) const {
   return -1;
 }
 
-namespace {
-// The squared distance both paths below compute, rounded the same way (one
-// explicit fused multiply-add, whatever the compiler would contract).
-double squared_distance(double dy, double dx) { return std::fma(dy, dy, dx * dx); }
-}  // namespace
-
-// The nearest vertex by testing every vertex: it is what PyAutoArray does for
-// a point outside the hull, and the traced grid can put thousands of points
-// there per evaluation, so the scan is vectorised (AVX2: four vertices per
-// step, each lane keeping its first minimum; the lanes' answers are then
-// merged by distance and, among equal distances, the lowest id), which gives
-// the sequential scan's answer: the lowest id among exact ties.
-int DelaunayTriangulation::nearest_vertex(double y, double x) const {
-  const std::size_t n = y_.size();
+// PyAutoArray's rule for a point outside the hull, by testing every point:
+// the reference the grid's answer is tested against.
+int DelaunayTriangulation::nearest_vertex_by_scan(double y, double x) const {
   int best = 0;
   double best_distance = INFINITY;
-  std::size_t v = 0;
-#if defined(__AVX2__) && defined(__FMA__)
-  if (n >= 4) {
-    const __m256d py = _mm256_set1_pd(y), px = _mm256_set1_pd(x);
-    __m256d lane_best = _mm256_set1_pd(INFINITY);
-    __m256i lane_index = _mm256_setzero_si256();
-    __m256i index = _mm256_setr_epi64x(0, 1, 2, 3);
-    const __m256i step = _mm256_set1_epi64x(4);
-    for (; v + 4 <= n; v += 4) {
-      const __m256d dy = _mm256_sub_pd(_mm256_loadu_pd(y_.data() + v), py);
-      const __m256d dx = _mm256_sub_pd(_mm256_loadu_pd(x_.data() + v), px);
-      const __m256d distance = _mm256_fmadd_pd(dy, dy, _mm256_mul_pd(dx, dx));
-      const __m256d closer = _mm256_cmp_pd(distance, lane_best, _CMP_LT_OQ);
-      lane_best = _mm256_blendv_pd(lane_best, distance, closer);
-      lane_index = _mm256_castpd_si256(
-          _mm256_blendv_pd(_mm256_castsi256_pd(lane_index), _mm256_castsi256_pd(index), closer));
-      index = _mm256_add_epi64(index, step);
-    }
-    alignas(32) double distances[4];
-    alignas(32) long long ids[4];
-    _mm256_store_pd(distances, lane_best);
-    _mm256_store_si256(reinterpret_cast<__m256i*>(ids), lane_index);
-    for (int lane = 0; lane < 4; ++lane)
-      if (distances[lane] < best_distance ||
-          (distances[lane] == best_distance && ids[lane] < best && distances[lane] != INFINITY)) {
-        best_distance = distances[lane];
-        best = static_cast<int>(ids[lane]);
-      }
-  }
-#endif
-  for (; v < n; ++v) {
+  for (std::size_t v = 0; v < y_.size(); ++v) {
     const double distance = squared_distance(y_[v] - y, x_[v] - x);
-    if (distance < best_distance) {
-      best_distance = distance;
-      best = static_cast<int>(v);
-    }
+    if (distance < best_distance) best_distance = distance, best = static_cast<int>(v);
   }
   return best;
 }

@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "core/workspace.hpp"
+#include "likelihoods/lens/mesh/vertex_grid.hpp"
 
 namespace nslab {
 
@@ -40,6 +41,7 @@ class DelaunayTriangulation {
     std::span<int> triangle_neighbors;  // 3 * max_triangles(n)
     std::span<int> vertex_triangle;     // n
     std::span<double> coordinates;      // 2n: the interleaved copy qhull reads
+    VertexGrid::Storage grid;           // the points bucketed for nearest_vertex
   };
   // Storage for n vertices taken from an evaluation's arena, and the exact
   // bytes that takes (for bytes_per_replica).
@@ -73,8 +75,10 @@ class DelaunayTriangulation {
   // Barycentric coordinates of (y, x) in triangle t (sum to 1).
   void barycentric(std::size_t t, double y, double x, double out[3]) const;
 
-  // The vertex nearest to (y, x) (the lowest id among exact ties).
-  int nearest_vertex(double y, double x) const;
+  // The vertex nearest to (y, x) (the lowest id among exact ties), by the
+  // grid of the points; nearest_vertex_by_scan tests every point (tests).
+  int nearest_vertex(double y, double x) const { return grid_.nearest(y, x); }
+  int nearest_vertex_by_scan(double y, double x) const;
 
   // PyAutoArray's interpolation of one point (see the file comment); `hint`
   // is updated to the triangle found, or for a point outside the hull to the
@@ -91,6 +95,7 @@ class DelaunayTriangulation {
  private:
   std::span<const double> y_, x_;
   Storage storage_;
+  VertexGrid grid_;
   std::size_t triangles_ = 0;
 };
 
@@ -101,11 +106,13 @@ struct DelaunayHeapStorage {
       : triangle_vertices(3 * DelaunayTriangulation::max_triangles(vertices)),
         triangle_neighbors(3 * DelaunayTriangulation::max_triangles(vertices)),
         vertex_triangle(vertices),
-        coordinates(2 * vertices) {}
+        coordinates(2 * vertices),
+        grid_cell_start(VertexGrid::cells(vertices) + 1),
+        grid_points(vertices) {}
   DelaunayTriangulation::Storage view() {
-    return {triangle_vertices, triangle_neighbors, vertex_triangle, coordinates};
+    return {triangle_vertices, triangle_neighbors, vertex_triangle, coordinates, {grid_cell_start, grid_points}};
   }
-  std::vector<int> triangle_vertices, triangle_neighbors, vertex_triangle;
+  std::vector<int> triangle_vertices, triangle_neighbors, vertex_triangle, grid_cell_start, grid_points;
   std::vector<double> coordinates;
 };
 

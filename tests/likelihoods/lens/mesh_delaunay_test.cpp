@@ -117,10 +117,11 @@ TEST(MeshDelaunay, DualAreasSumToTheTriangulatedArea) {
   EXPECT_GT(total, 2.5);
 }
 
-// The vectorised scan must give the sequential scan's answer, the lowest id
+// The grid search must give the sequential scan's answer, the lowest id
 // among exact ties: a shuffled lattice (queries at cell centres and on
-// vertices tie four and one ways, across and within the scan's lanes) and
-// random points, 4k + 3 vertices so the scalar tail runs too.
+// vertices tie four and one ways, within and across the grid's cells),
+// random points, and a cluster with far outliers (most of the grid's cells
+// empty, one crowded); queries inside and outside the points' box.
 TEST(MeshDelaunay, NearestVertexIsTheLowestIdAmongTies) {
   Points p;
   for (int i = 0; i < 11; ++i)
@@ -140,8 +141,12 @@ TEST(MeshDelaunay, NearestVertexIsTheLowestIdAmongTies) {
     }
     return best;
   };
-  for (int set = 0; set < 2; ++set) {
-    const Points vertices = set == 0 ? shuffled : random_disc(1503, 9);
+  Points cluster = random_disc(400, 13);
+  for (double& v : cluster.y) v *= 1e-3;
+  for (double& v : cluster.x) v *= 1e-3;
+  cluster.y.insert(cluster.y.end(), {12.0, -2.0, 5.0}), cluster.x.insert(cluster.x.end(), {-2.0, 14.0, 5.0});
+  for (int set = 0; set < 3; ++set) {
+    const Points vertices = set == 0 ? shuffled : set == 1 ? random_disc(1503, 9) : cluster;
     DelaunayHeapStorage storage(vertices.y.size());
     const DelaunayTriangulation tri(vertices.y, vertices.x, storage.view());
     std::uniform_real_distribution<double> u(-3.0, 15.0);
@@ -151,7 +156,8 @@ TEST(MeshDelaunay, NearestVertexIsTheLowestIdAmongTies) {
       if (q % 3 == 0) y = std::floor(y) + 0.5, x = std::floor(x) + 0.5;  // cell centres
       if (q % 3 == 1) y = std::floor(y), x = std::floor(x);              // lattice points
       const int expected = sequential(vertices, y, x);
-      ASSERT_EQ(tri.nearest_vertex(y, x), expected) << "query (" << y << ", " << x << ")";
+      ASSERT_EQ(tri.nearest_vertex(y, x), expected) << "set " << set << " query (" << y << ", " << x << ")";
+      ASSERT_EQ(tri.nearest_vertex_by_scan(y, x), expected);
       int tied = 0;
       for (std::size_t k = 0; k < vertices.y.size(); ++k) {
         const double dy = vertices.y[k] - y, dx = vertices.x[k] - x;
