@@ -39,9 +39,17 @@ bool PassiveSetCholesky::factor_trailing(std::size_t first, std::size_t with_lef
   const std::size_t ld = capacity_;
   double* l = factor_.data();
   if (first > 0 && with_left < size_) {  // X = A[new, list[:first]] L11^-T for the new rows
+    // A is symmetric: each new row's entries are read down its own column of
+    // A (a(c, r) for c in the list), a few columns in all, rather than one
+    // entry of every column in the list; in blocks of the list so the rows
+    // written stay in cache.
     double* x = l + with_left;
-    for (std::size_t c = 0; c < first; ++c)
-      for (std::size_t r = with_left; r < size_; ++r) x[(r - with_left) + c * ld] = a(list_[r], list_[c]);
+    constexpr std::size_t kBlock = 64;
+    for (std::size_t c0 = 0; c0 < first; c0 += kBlock)
+      for (std::size_t r = with_left; r < size_; ++r) {
+        const double* column = a_ + static_cast<std::size_t>(list_[r]) * lda_;
+        for (std::size_t c = c0; c < std::min(first, c0 + kBlock); ++c) x[(r - with_left) + c * ld] = column[list_[c]];
+      }
     const std::size_t rows = size_ - with_left;
     // Few rows: a solve that reads L in place (the BLAS packs it per call);
     // the sweep vectors, idle during an append, hold their copy.
