@@ -84,12 +84,29 @@ int VertexGrid::nearest(double y, double x) const {
       if (j0 >= 0) visit(i, j0);
       if (j1 < side_ && r > 0) visit(i, j1);
     }
-    // A point in a cell beyond ring r is more than r cells from the query's
-    // cell in one direction (a query outside the box is farther still).
-    const double reach = r * std::min(cell_h_, cell_w_) - slack_;
-    if (best >= 0 && reach > 0 && reach * reach > best_distance * (1 + 1e-9)) break;
+    if (best >= 0 && unvisited_distance_squared(y, x, std::max(i0, 0), std::min(i1, side_ - 1), std::max(j0, 0),
+                                                std::min(j1, side_ - 1)) > best_distance * (1 + 1e-9))
+      break;
   }
   return best;
+}
+
+double VertexGrid::unvisited_distance_squared(double y, double x, int i0, int i1, int j0, int j1) const {
+  // The cells not yet visited lie in four strips of the box: rows below i0
+  // or above i1 (all columns), columns left of j0 or right of j1 (all rows).
+  // The distance to a strip is at least its gap along one axis and the
+  // query's distance to the box along the other; a point's cell may be off
+  // by the rounding of its coordinates, which the slack covers.
+  const double box_y1 = y0_ + side_ * cell_h_, box_x1 = x0_ + side_ * cell_w_;
+  auto gap = [&](double d) { return std::max(0.0, d - slack_); };
+  const double out_y = gap(std::max({y0_ - y, y - box_y1, 0.0})), out_x = gap(std::max({x0_ - x, x - box_x1, 0.0}));
+  double nearest = std::numeric_limits<double>::infinity();
+  auto strip = [&](double along, double across) { nearest = std::min(nearest, along * along + across * across); };
+  if (i0 > 0) strip(gap(y - (y0_ + i0 * cell_h_)), out_x);
+  if (i1 < side_ - 1) strip(gap(y0_ + (i1 + 1) * cell_h_ - y), out_x);
+  if (j0 > 0) strip(gap(x - (x0_ + j0 * cell_w_)), out_y);
+  if (j1 < side_ - 1) strip(gap(x0_ + (j1 + 1) * cell_w_ - x), out_y);
+  return nearest;  // +inf once every cell is visited
 }
 
 }  // namespace nslab

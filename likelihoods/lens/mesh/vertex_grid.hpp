@@ -43,6 +43,9 @@ class VertexGrid {
  private:
   int row_of(double y) const;
   int col_of(double x) const;
+  // A lower bound on the squared distance from (y, x) to any cell outside
+  // rows [i0, i1] x columns [j0, j1], +inf when there is none.
+  double unvisited_distance_squared(double y, double x, int i0, int i1, int j0, int j1) const;
 
   std::span<const double> y_, x_;
   Storage storage_;

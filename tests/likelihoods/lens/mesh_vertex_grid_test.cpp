@@ -30,7 +30,8 @@ struct Grid {
 
 // Degenerate sets the Delaunay meshes never hand it but the grid must still
 // answer as the scan: points on one line (a flat box), all points equal
-// (every query a tie of all), a single point, and duplicates.
+// (every query a tie of all), a single point, duplicates, and random points;
+// queries near and far outside the points' box.
 TEST(VertexGrid, DegenerateSetsGiveTheScansAnswer) {
   std::vector<std::pair<std::vector<double>, std::vector<double>>> sets;
   std::vector<double> line_y(50, 2.0), line_x(50);
@@ -41,12 +42,17 @@ TEST(VertexGrid, DegenerateSetsGiveTheScansAnswer) {
   sets.push_back({{0.5}, {0.25}});
   sets.push_back({{0, 1, 0, 1, 0}, {0, 1, 0, 1, 1}});
   std::mt19937_64 rng(7);
+  std::normal_distribution<double> normal;
+  std::vector<double> ry(1500), rx(1500);
+  for (std::size_t i = 0; i < ry.size(); ++i) ry[i] = 2.0 + normal(rng), rx[i] = 1.0 + 0.3 * normal(rng);
+  sets.push_back({ry, rx});
   std::uniform_real_distribution<double> u(-4.0, 8.0);
   for (std::size_t s = 0; s < sets.size(); ++s) {
     const Grid g(sets[s].first, sets[s].second);
     for (int q = 0; q < 400; ++q) {
       double y = u(rng), x = u(rng);
       if (q % 4 == 0) y = std::round(y), x = std::round(x);
+      if (q % 4 == 1) y *= 100.0, x *= -37.0;  // far outside the points' box
       ASSERT_EQ(g.grid.nearest(y, x), nearest_by_scan(g.y, g.x, y, x)) << "set " << s << " query (" << y << ", " << x << ")";
     }
     EXPECT_EQ(g.grid.nearest(NAN, 0.0), 0);
