@@ -13,8 +13,8 @@ namespace {
 // register of pixels, all the sums in registers (4 x 4 of them with
 // AVX-512's 32 registers; 4 x 2 with AVX2's 16).
 template <class Real, int Rows, int Cols>
-void gram_block(const Real* x, std::size_t pixels, std::size_t r0, std::size_t c0, std::size_t vectors,
-                std::size_t s, Real* f) {
+void gram_block(const Real* x, std::size_t pixels, std::size_t r0, std::size_t c0, std::size_t v_begin,
+                std::size_t v_end, std::size_t s, Real* f) {
   using V = VectorRegister<Real>;
   constexpr int kLanes = kRegisterLanes<Real>;
   V sum[Rows][Cols] = {};
@@ -22,7 +22,7 @@ void gram_block(const Real* x, std::size_t pixels, std::size_t r0, std::size_t c
   const Real* col[Cols];
   for (int a = 0; a < Rows; ++a) row[a] = x + (r0 + a) * pixels;
   for (int b = 0; b < Cols; ++b) col[b] = x + (c0 + b) * pixels;
-  for (std::size_t v = 0; v < vectors; ++v) {
+  for (std::size_t v = v_begin; v < v_end; ++v) {
     const std::size_t i = v * kLanes;
     V xr[Rows], xc[Cols];
     for (int a = 0; a < Rows; ++a) xr[a] = load_register(row[a] + i);
@@ -40,36 +40,52 @@ void gram_block(const Real* x, std::size_t pixels, std::size_t r0, std::size_t c
       if (r0 + a >= c0 + b) f[(r0 + a) + (c0 + b) * s] += lane_sum<Real>(sum[a][b]);
 }
 
-// One entry over `vectors` registers of pixels (the blocks that do not fit).
-template <class Real>
-void gram_entry(const Real* x, std::size_t pixels, std::size_t r, std::size_t c, std::size_t vectors,
-                std::size_t s, Real* f) {
-  gram_block<Real, 1, 1>(x, pixels, r, c, vectors, s, f);
-}
-
 }  // namespace
 
 template <class Real>
-void column_gram_lower(const Real* x, std::size_t pixels, std::size_t s, Real* f) {
+void column_gram_lower(const Real* x, std::size_t pixels, std::size_t s, Real* f,
+                       std::span<const NonzeroRange> nonzero) {
   constexpr std::size_t kLanes = kRegisterLanes<Real>;
-  constexpr int kRows = 4, kCols = kRegisterBytes == 64 ? 4 : 2;
+  constexpr std::size_t kRows = 4, kCols = kRegisterBytes == 64 ? 4 : 2;
   for (std::size_t c = 0; c < s; ++c) std::fill(f + c * s + c, f + (c + 1) * s, Real(0));
+  const bool ranged = !nonzero.empty();
   for (std::size_t t0 = 0; t0 < pixels; t0 += kColumnGramTile) {
     const std::size_t tile = std::min(kColumnGramTile, pixels - t0);
     const std::size_t vectors = tile / kLanes;
     const Real* xt = x + t0;
+    // The registers of this tile where rows [r0, r1) and columns [c0, c1)
+    // both have a column that may be nonzero.
+    auto registers = [&](std::size_t r0, std::size_t r1, std::size_t c0, std::size_t c1) {
+      if (!ranged) return std::pair<std::size_t, std::size_t>{0, vectors};
+      auto span_of = [&](std::size_t j0, std::size_t j1) {
+        std::size_t lo = pixels, hi = 0;
+        for (std::size_t j = j0; j < j1; ++j)
+          if (nonzero[j].first < nonzero[j].last) lo = std::min<std::size_t>(lo, nonzero[j].first), hi = std::max<std::size_t>(hi, nonzero[j].last);
+        return std::pair<std::size_t, std::size_t>{lo, hi};
+      };
+      const auto [row_lo, row_hi] = span_of(r0, r1);
+      const auto [col_lo, col_hi] = span_of(c0, c1);
+      const std::size_t lo = std::max(row_lo, col_lo), hi = std::min(row_hi, col_hi);
+      if (lo >= hi || hi <= t0 || lo >= t0 + vectors * kLanes) return std::pair<std::size_t, std::size_t>{0, 0};
+      const std::size_t v_begin = lo <= t0 ? 0 : (lo - t0) / kLanes;
+      const std::size_t v_end = std::min(vectors, (hi - t0 + kLanes - 1) / kLanes);
+      return std::pair<std::size_t, std::size_t>{v_begin, v_end};
+    };
     // Blocks on a grid of kRows x kCols from F's corner; those wholly inside
     // F and reaching its lower triangle are done in registers, the rest of
     // the lower triangle entry by entry.
     for (std::size_t c0 = 0; c0 < s; c0 += kCols)
       for (std::size_t r0 = c0 / kRows * kRows; r0 < s; r0 += kRows) {
         if (r0 + kRows <= s && c0 + kCols <= s) {
-          gram_block<Real, kRows, kCols>(xt, pixels, r0, c0, vectors, s, f);
+          const auto [v_begin, v_end] = registers(r0, r0 + kRows, c0, c0 + kCols);
+          if (v_begin < v_end) gram_block<Real, kRows, kCols>(xt, pixels, r0, c0, v_begin, v_end, s, f);
           continue;
         }
         for (std::size_t c = c0; c < std::min(s, c0 + kCols); ++c)
-          for (std::size_t r = std::max(r0, c); r < std::min(s, r0 + kRows); ++r)
-            gram_entry<Real>(xt, pixels, r, c, vectors, s, f);
+          for (std::size_t r = std::max(r0, c); r < std::min(s, r0 + kRows); ++r) {
+            const auto [v_begin, v_end] = registers(r, r + 1, c, c + 1);
+            if (v_begin < v_end) gram_block<Real, 1, 1>(xt, pixels, r, c, v_begin, v_end, s, f);
+          }
       }
     // The tile's last pixels, fewer than a register, one at a time.
     for (std::size_t i = t0 + vectors * kLanes; i < t0 + tile; ++i)
@@ -78,7 +94,20 @@ void column_gram_lower(const Real* x, std::size_t pixels, std::size_t s, Real* f
   }
 }
 
-template void column_gram_lower<double>(const double*, std::size_t, std::size_t, double*);
-template void column_gram_lower<float>(const float*, std::size_t, std::size_t, float*);
+template <class Real>
+NonzeroRange nonzero_range(std::span<const Real> column) {
+  std::size_t first = 0, last = column.size();
+  while (first < last && column[first] == Real(0)) ++first;
+  while (last > first && column[last - 1] == Real(0)) --last;
+  if (first == last) return {};
+  return {static_cast<std::uint32_t>(first), static_cast<std::uint32_t>(last)};
+}
+
+template void column_gram_lower<double>(const double*, std::size_t, std::size_t, double*,
+                                        std::span<const NonzeroRange>);
+template void column_gram_lower<float>(const float*, std::size_t, std::size_t, float*,
+                                       std::span<const NonzeroRange>);
+template NonzeroRange nonzero_range<double>(std::span<const double>);
+template NonzeroRange nonzero_range<float>(std::span<const float>);
 
 }  // namespace nslab

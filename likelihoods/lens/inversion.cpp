@@ -283,7 +283,8 @@ namespace {
 // Float keeps the product in single precision.
 template <class Real>
 void curvature_from_scaled(const Real* scaled, std::size_t pixels, std::size_t s, bool pixel_major,
-                           std::span<double> curvature, ScratchArena& scratch) {
+                           std::span<double> curvature, ScratchArena& scratch,
+                           std::span<const NonzeroRange> nonzero = {}) {
   Eigen::Map<Matrix> f(curvature.data(), static_cast<Eigen::Index>(s), static_cast<Eigen::Index>(s));
   // Pixel-major, the N x S row-major array is column-major S x N: F = A A^T.
   // Column by column (the MGE's few, long columns), column_gram_lower.
@@ -293,7 +294,7 @@ void curvature_from_scaled(const Real* scaled, std::size_t pixels, std::size_t s
     if (pixel_major)
       blas::gram_lower(transposed, s, pixels, scaled, lda, lower, s);
     else
-      column_gram_lower(scaled, pixels, s, lower);
+      column_gram_lower(scaled, pixels, s, lower, nonzero);
   };
   if constexpr (std::is_same_v<Real, double>) {
     gram(f.data());
@@ -366,9 +367,10 @@ std::size_t curvature_from_scaled_columns_scratch_bytes(std::size_t parameters) 
 
 template <class Real>
 void curvature_from_scaled_columns(std::span<const Real> columns, std::size_t parameters,
-                                   std::span<double> curvature, ScratchArena& scratch) {
+                                   std::span<double> curvature, ScratchArena& scratch,
+                                   std::span<const NonzeroRange> nonzero) {
   curvature_from_scaled<Real>(columns.data(), columns.size() / parameters, parameters, false, curvature,
-                              scratch);
+                              scratch, nonzero);
 }
 
 template <class Real>
@@ -441,9 +443,9 @@ template void dense_normal_equations<float>(std::span<float>, std::size_t, std::
 template double scale_column<double>(std::span<double>, std::span<const double>, std::span<const double>);
 template double scale_column<float>(std::span<float>, std::span<const double>, std::span<const double>);
 template void curvature_from_scaled_columns<double>(std::span<const double>, std::size_t, std::span<double>,
-                                                    ScratchArena&);
+                                                    ScratchArena&, std::span<const NonzeroRange>);
 template void curvature_from_scaled_columns<float>(std::span<const float>, std::size_t, std::span<double>,
-                                                   ScratchArena&);
+                                                   ScratchArena&, std::span<const NonzeroRange>);
 template std::size_t curvature_from_scaled_columns_scratch_bytes<double>(std::size_t);
 template std::size_t curvature_from_scaled_columns_scratch_bytes<float>(std::size_t);
 template double dense_chi_squared_by_column<double>(std::span<const double>, std::size_t,

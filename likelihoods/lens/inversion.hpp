@@ -22,6 +22,7 @@
 #include <vector>
 
 #include "core/workspace.hpp"
+#include "likelihoods/lens/column_gram.hpp"
 
 namespace nslab {
 
@@ -107,9 +108,12 @@ double dense_chi_squared(std::span<const Real> scaled_columns, std::size_t param
 template <class Real>
 double scale_column(std::span<Real> column, std::span<const double> inverse_sigma,
                     std::span<const double> weighted_data);
+// `nonzero` (optional, one per column): where each column may be nonzero,
+// which column_gram_lower uses to skip zeros (the same bits).
 template <class Real>
 void curvature_from_scaled_columns(std::span<const Real> columns, std::size_t parameters,
-                                   std::span<double> curvature, ScratchArena& scratch);
+                                   std::span<double> curvature, ScratchArena& scratch,
+                                   std::span<const NonzeroRange> nonzero = {});
 // Scratch of curvature_from_scaled_columns.
 template <class Real>
 std::size_t curvature_from_scaled_columns_scratch_bytes(std::size_t parameters);

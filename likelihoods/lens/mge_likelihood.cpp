@@ -172,6 +172,7 @@ FitParts MgeLikelihood<Real>::fit(std::span<const double> theta, ScratchArena& s
   auto curvature = scratch.take<double>(kColumns * kColumns);
   auto data_vector = scratch.take<double>(kColumns);
   auto reconstruction = scratch.take<double>(kColumns);
+  std::array<NonzeroRange, kColumns> column_nonzero;
   for (std::size_t j = 0; j < kColumns; ++j) {
     const std::size_t s = j / kMgeTotalGaussians, k = j % kMgeTotalGaussians;
     const GaussianBasis& basis = *bases[s];
@@ -208,12 +209,13 @@ FitParts MgeLikelihood<Real>::fit(std::span<const double> theta, ScratchArena& s
         std::fill_n(canvas.data() + static_cast<std::size_t>(r) * cols + nonzero.col0,
                     nonzero.col1 - nonzero.col0 + 1, Real(0));
     }
-    PhaseTimer timer(Phase::kCurvature);  // B's column j over sigma, and D_j, while in cache
+    PhaseTimer timer(Phase::kCurvature);  // B's column j over sigma, D_j and its nonzero range, while in cache
     data_vector[j] = scale_column<Real>(blurred.subspan(j * n, n), inverse_sigma_, weighted_data_);
+    column_nonzero[j] = nonzero_range<Real>(blurred.subspan(j * n, n));
   }
   {
     PhaseTimer timer(Phase::kCurvature);
-    curvature_from_scaled_columns<Real>(blurred, kColumns, curvature, scratch);
+    curvature_from_scaled_columns<Real>(blurred, kColumns, curvature, scratch, column_nonzero);
   }
   const InversionSolution solution =
       solve_inversion(layout_, curvature, data_vector, {}, reconstruction, scratch);

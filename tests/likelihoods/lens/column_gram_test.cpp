@@ -66,6 +66,35 @@ TEST(ColumnGram, IsTheSameOnEveryCall) {
     for (std::size_t r = c; r < s; ++r) EXPECT_EQ(first[r + c * s], second[r + c * s]);
 }
 
+// Columns zero outside ranges of every kind (empty, inside one register,
+// across tiles, the whole column): the ranged call gives the same bits as
+// the plain one, and nonzero_range finds the ranges.
+TEST(ColumnGram, NonzeroRangesGiveTheSameBits) {
+  const std::size_t pixels = 3001, s = 13;
+  const std::pair<std::size_t, std::size_t> ranges[s] = {{0, 0},       {5, 6},     {0, pixels}, {1000, 1030},
+                                                          {1020, 2100}, {17, 900},  {2999, 3001}, {0, 1},
+                                                          {512, 1536},  {0, 2048},  {300, 301},  {1500, 3001},
+                                                          {7, 2993}};
+  std::mt19937 rng(11);
+  std::normal_distribution<double> normal;
+  std::vector<double> x(pixels * s, 0.0);
+  std::vector<NonzeroRange> nonzero(s);
+  for (std::size_t j = 0; j < s; ++j) {
+    for (std::size_t i = ranges[j].first; i < ranges[j].second; ++i) x[i + j * pixels] = normal(rng);
+    nonzero[j] = nonzero_range<double>(std::span<const double>(x).subspan(j * pixels, pixels));
+    EXPECT_EQ(nonzero[j].first, ranges[j].first == ranges[j].second ? 0u : ranges[j].first) << "column " << j;
+    EXPECT_EQ(nonzero[j].last, ranges[j].first == ranges[j].second ? 0u : ranges[j].second) << "column " << j;
+  }
+  std::vector<double> plain(s * s), ranged(s * s);
+  column_gram_lower(x.data(), pixels, s, plain.data());
+  column_gram_lower(x.data(), pixels, s, ranged.data(), std::span<const NonzeroRange>(nonzero));
+  for (std::size_t c = 0; c < s; ++c)
+    for (std::size_t r = c; r < s; ++r) {
+      EXPECT_EQ(ranged[r + c * s], plain[r + c * s]) << "entry (" << r << ", " << c << ")";
+      EXPECT_FALSE(std::signbit(ranged[r + c * s]) && ranged[r + c * s] == 0.0);
+    }
+}
+
 // The MGE's path: each column scaled by 1/sigma with its entry of D, then F
 // from the scaled columns, against the dense normal equations' definition.
 TEST(ColumnGram, ColumnByColumnNormalEquationsMatchTheDenseOnes) {
