@@ -1,6 +1,7 @@
 #include "likelihoods/lens/column_gram.hpp"
 
 #include <algorithm>
+#include <utility>
 
 #include "likelihoods/lens/vector_register.hpp"
 
@@ -8,8 +9,8 @@ namespace nslab {
 
 namespace {
 
-// Rows x Cols entries of F, (r0.., c0..), over `vectors` registers of
-// pixels from x: Rows + Cols loads and Rows * Cols multiply-adds per
+// Rows x Cols entries of F, (r0.., c0..), over registers [v_begin, v_end)
+// of pixels from x: Rows + Cols loads and Rows * Cols multiply-adds per
 // register of pixels, all the sums in registers (4 x 4 of them with
 // AVX-512's 32 registers; 4 x 2 with AVX2's 16).
 template <class Real, int Rows, int Cols>
@@ -40,6 +41,17 @@ void gram_block(const Real* x, std::size_t pixels, std::size_t r0, std::size_t c
       if (r0 + a >= c0 + b) f[(r0 + a) + (c0 + b) * s] += lane_sum<Real>(sum[a][b]);
 }
 
+// The pixels [lo, hi) outside which columns [j0, j1) are all 0 (lo >= hi
+// when every one of them is 0 throughout).
+std::pair<std::size_t, std::size_t> pixel_span(std::span<const NonzeroRange> nonzero, std::size_t j0,
+                                               std::size_t j1, std::size_t pixels) {
+  std::size_t lo = pixels, hi = 0;
+  for (std::size_t j = j0; j < j1; ++j)
+    if (nonzero[j].first < nonzero[j].last)
+      lo = std::min<std::size_t>(lo, nonzero[j].first), hi = std::max<std::size_t>(hi, nonzero[j].last);
+  return {lo, hi};
+}
+
 }  // namespace
 
 template <class Real>
@@ -57,14 +69,8 @@ void column_gram_lower(const Real* x, std::size_t pixels, std::size_t s, Real* f
     // both have a column that may be nonzero.
     auto registers = [&](std::size_t r0, std::size_t r1, std::size_t c0, std::size_t c1) {
       if (!ranged) return std::pair<std::size_t, std::size_t>{0, vectors};
-      auto span_of = [&](std::size_t j0, std::size_t j1) {
-        std::size_t lo = pixels, hi = 0;
-        for (std::size_t j = j0; j < j1; ++j)
-          if (nonzero[j].first < nonzero[j].last) lo = std::min<std::size_t>(lo, nonzero[j].first), hi = std::max<std::size_t>(hi, nonzero[j].last);
-        return std::pair<std::size_t, std::size_t>{lo, hi};
-      };
-      const auto [row_lo, row_hi] = span_of(r0, r1);
-      const auto [col_lo, col_hi] = span_of(c0, c1);
+      const auto [row_lo, row_hi] = pixel_span(nonzero, r0, r1, pixels);
+      const auto [col_lo, col_hi] = pixel_span(nonzero, c0, c1, pixels);
       const std::size_t lo = std::max(row_lo, col_lo), hi = std::min(row_hi, col_hi);
       if (lo >= hi || hi <= t0 || lo >= t0 + vectors * kLanes) return std::pair<std::size_t, std::size_t>{0, 0};
       const std::size_t v_begin = lo <= t0 ? 0 : (lo - t0) / kLanes;

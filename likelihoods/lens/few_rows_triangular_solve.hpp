@@ -4,8 +4,8 @@
 // factor (PassiveSetCholesky's appends). The BLAS's triangular solve packs
 // L for every call, which for a handful of rows costs several times the
 // arithmetic: measured for n = 1,300 with the rows in place in a
-// 1,541-row factor, OpenBLAS 0.3.21 took 5.1-5.7 ms for m = 1-8 against
-// 0.37-0.95 ms here (docs/cpu-likelihoods.md, "Positive-only solve").
+// 1,541-row factor, OpenBLAS 0.3.21 took 2.7-3.7 ms for m = 1-8 against
+// 0.55-1.03 ms here (docs/cpu-likelihoods.md, "Positive-only solve").
 //
 // Each row is solved on its own (rows do not interact), eight at a time
 // from a contiguous copy: column c of the copy is x_c = (x_c - sum_{k<c}

@@ -28,11 +28,6 @@ inline VectorRegister<Real> load_register(const Real* p) {
   return v;
 }
 
-template <class Real>
-inline void store_register(Real* p, VectorRegister<Real> v) {
-  std::memcpy(p, &v, sizeof v);
-}
-
 // The lanes' sum, added in pairs of halves: (l0 + l4) + ... for 8 lanes, a
 // fixed order whatever the caller.
 template <class Real>
