@@ -132,6 +132,22 @@ bool fnnls_solve(const double* a, std::size_t n, std::span<const double> b, std:
       for (std::size_t r = 0; r < added; ++r) ws.state[ws.added[r]] = kPassive;
       for (std::size_t inner = 0;; ++inner) {
         solve();
+        // Added entries not moved yet (s = 0, only those: every other
+        // passive entry is positive) whose solution is not positive would
+        // stop the step at length zero, and the step would then drop the
+        // whole block. Take only them back out and solve again from the
+        // same feasible s: as if the block had been added without them
+        // (Delaunay hst bench:0: 10 appends of 1,052 rows in all -> 6 of 523;
+        // NNLS over bench:0-11, Delaunay 782 -> 536 ms, rectangular 666 -> 470).
+        if (!single) {
+          bool blocked = false;
+          for (std::uint32_t i : factor.list()) blocked = blocked || (s[i] == 0.0 && ws.z[i] <= tolerance);
+          if (blocked) {
+            if (!drop_where([&](std::uint32_t i) { return s[i] > 0.0 || ws.z[i] > tolerance; })) return false;
+            if (factor.size() == 0) break;
+            continue;
+          }
+        }
         double alpha = 2.0;
         for (std::uint32_t i : factor.list())
           if (ws.z[i] <= tolerance) alpha = std::min(alpha, s[i] / (s[i] - ws.z[i]));
