@@ -30,9 +30,13 @@ void gram_block(const Real* x, std::size_t pixels, std::size_t r0, std::size_t c
     for (int b = 0; b < Cols; ++b) xc[b] = load_register(col[b] + i);
     // Held in registers: GCC would otherwise fold each load into every
     // multiply-add that uses it, Rows times as many loads, and the loads
-    // (one 64-byte load a cycle on Zen 4) then bound the loop.
+    // (one 64-byte load a cycle on Zen 4) then bound the loop. Only where
+    // one register holds a whole V: without AVX (the GPU presets' portable
+    // host code) V is two SSE registers, which no asm operand can name.
+#ifdef __AVX__
     for (int a = 0; a < Rows; ++a) asm("" : "+v"(xr[a]));
     for (int b = 0; b < Cols; ++b) asm("" : "+v"(xc[b]));
+#endif
     for (int a = 0; a < Rows; ++a)
       for (int b = 0; b < Cols; ++b) sum[a][b] += xr[a] * xc[b];
   }
