@@ -17,8 +17,12 @@ std::shared_ptr<const MaskedImaging> make_masked_imaging(ImagingDataset dataset,
   imaging->mask = make_circular_mask(dataset.data.rows, dataset.pixel_scale, mask_radius);
   imaging->light_profile_grid =
       make_sub_pixel_grid(imaging->mask.pixels, dataset.pixel_scale, rule);
+  // The blurring region is PyAutoArray's, from the whole kernel; the
+  // convolutions use its core, so the region's outermost pixels may feed no
+  // output (they would only through taps of under 1e-17 of the kernel).
   imaging->blurring = make_blurring_pixels(imaging->mask, dataset.psf.rows, dataset.psf.cols);
-  imaging->psf = std::make_unique<PsfConvolver>(dataset.psf, imaging->mask.pixels, imaging->blurring);
+  imaging->psf_kernel = without_negligible_border(dataset.psf);
+  imaging->psf = std::make_unique<PsfConvolver>(imaging->psf_kernel, imaging->mask.pixels, imaging->blurring);
   const std::size_t n = imaging->mask.pixels.size();
   if (n == 0)
     throw RunError("imaging dataset: the mask of radius " + std::to_string(mask_radius) +

@@ -9,6 +9,7 @@
 #include "likelihoods/lens/dataset.hpp"
 #include "likelihoods/lens/grids.hpp"
 #include "likelihoods/lens/psf_convolver.hpp"
+#include "likelihoods/lens/psf_kernel.hpp"
 
 namespace nslab {
 
@@ -17,7 +18,8 @@ struct MaskedImaging {
   CircularMask mask;                       // masked pixels, row-major: the pixelization grid
   SubPixelGrid light_profile_grid;         // over-sampled masked pixels
   std::vector<MaskedPixel> blurring;       // light profiles are evaluated here too
-  std::unique_ptr<PsfConvolver> psf;       // same-mode convolution onto the masked pixels
+  Image2D psf_kernel;                      // dataset.psf less its negligible border (psf_kernel.hpp)
+  std::unique_ptr<PsfConvolver> psf;       // same-mode convolution by psf_kernel onto the masked pixels
   TrackedBuffer<double> data, noise_map;   // at the masked pixels, in mask order
   double noise_normalization = 0.0;        // sum ln(2 pi sigma^2)
 

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cmath>
 #include <limits>
 
 #include "core/denormals.hpp"
@@ -13,6 +14,8 @@ namespace nslab {
 namespace {
 constexpr std::size_t kColumns = 2 * kMgeTotalGaussians;  // lens light, then source
 constexpr double kInfinity = std::numeric_limits<double>::infinity();
+// What a Gaussian column may lose, as a share of its largest blurred value.
+constexpr double kNegligibleShare = 1e-17;
 }
 
 std::vector<std::string> mge_parameter_names() {
@@ -58,11 +61,24 @@ MgeLikelihood<Real>::MgeLikelihood(std::shared_ptr<const MaskedImaging> imaging)
     weighted_data_[i] = imaging_->data[i] * inverse_sigma_[i];
   }
   const SubPixelGrid& grid = imaging_->light_profile_grid;
+  std::uint32_t most_sub_pixels = 1;
   for (std::uint32_t p = 0; p < grid.pixels(); ++p)
     if (grid.begin[p + 1] - grid.begin[p] > 1) {
       over_sampled_pixels_.push_back(p);
       over_sampled_sub_pixels_ += grid.begin[p + 1] - grid.begin[p];
+      most_sub_pixels = std::max(most_sub_pixels, grid.begin[p + 1] - grid.begin[p]);
     }
+  // A Gaussian's value v at the mask cell of smallest squared radius bounds
+  // its blurred column from below: that pixel's value is at least v over its
+  // sub-pixel count (v is its nearest sub-pixel's), and a non-negative
+  // kernel keeps at least its centre tap's share of it. Cells below
+  // kNegligibleShare x centre / most_sub_pixels of v are left out, so what is
+  // dropped from any blurred value is below kNegligibleShare (1e-17) of the
+  // column's largest: under a double's rounding of it.
+  const Image2D& kernel = imaging_->psf_kernel;
+  const double centre = kernel.at(kernel.rows / 2, kernel.cols / 2);
+  const bool non_negative = std::all_of(kernel.values.begin(), kernel.values.end(), [](double v) { return v >= 0.0; });
+  log_negligible_ = non_negative && centre > 0.0 ? std::log(kNegligibleShare * centre / most_sub_pixels) : -kInfinity;
 }
 
 template <class Real>
@@ -87,11 +103,11 @@ std::size_t MgeLikelihood<Real>::bytes_per_replica() const {
 // One Gaussian column at a time, on the PSF's canvas: squared radii are laid
 // out there once per evaluation (+inf off the input pixels, so the Gaussian
 // is 0 there). Per-row and per-column minima of the squared radii bound
-// where a narrow Gaussian can be nonzero; each Gaussian is one vectorised
-// exp over those bounds plus the over-sampled pixels' sums, and is blurred
-// straight into its column of B while the canvas is in cache, the blurring
-// skipping all outside the bounds (psf_convolver.hpp: skipping exact zeros
-// changes no bit).
+// where a narrow Gaussian is not negligible (the constructor's
+// log_negligible_); each Gaussian is one vectorised exp over those bounds
+// plus the over-sampled pixels' sums, and is blurred straight into its
+// column of B while the canvas is in cache, the blurring skipping all
+// outside the bounds.
 template <class Real>
 FitParts MgeLikelihood<Real>::fit(std::span<const double> theta, ScratchArena& scratch) const {
   const FlushDenormalsScope flush;
@@ -107,6 +123,7 @@ FitParts MgeLikelihood<Real>::fit(std::span<const double> theta, ScratchArena& s
 
   struct SquaredRadii {
     std::span<double> canvas, sub_pixels, row_min, col_min;
+    double mask_floor = kInfinity;  // the smallest over the mask pixels
   };
   std::array<SquaredRadii, 2> r2;  // lens light (image plane), source (traced)
   for (SquaredRadii& r : r2) {
@@ -155,6 +172,7 @@ FitParts MgeLikelihood<Real>::fit(std::span<const double> theta, ScratchArena& s
         for (int s = 0; s < 2; ++s) r2[s].canvas[cells[n + q0 + c].index] = at[s][c];
     }
     for (SquaredRadii& r : r2) {
+      for (std::size_t p = 0; p < n; ++p) r.mask_floor = std::min(r.mask_floor, r.canvas[cells[p].index]);
       std::fill(r.row_min.begin(), r.row_min.end(), kInfinity);
       std::fill(r.col_min.begin(), r.col_min.end(), kInfinity);
       for (std::size_t i = 0; i < rows; ++i)
@@ -181,7 +199,9 @@ FitParts MgeLikelihood<Real>::fit(std::span<const double> theta, ScratchArena& s
       PhaseTimer timer(Phase::kLightProfiles);
       auto bounds = [&](std::span<const double> minima, int& first, int& last) {
         for (int i = 0; i < static_cast<int>(minima.size()); ++i)
-          if (basis.may_be_nonzero<Real>(k, minima[i])) first = std::min(first, i), last = i;
+          if (basis.may_be_nonzero<Real>(k, minima[i]) &&
+              basis.log_ratio(k, minima[i], r2[s].mask_floor) >= log_negligible_)
+            first = std::min(first, i), last = i;
       };
       bounds(r2[s].row_min, nonzero.row0, nonzero.row1);
       bounds(r2[s].col_min, nonzero.col0, nonzero.col1);
@@ -197,9 +217,14 @@ FitParts MgeLikelihood<Real>::fit(std::span<const double> theta, ScratchArena& s
       basis.column<double>(k, r2[s].sub_pixels, sub_pixel_values);
       std::size_t sub = 0;
       for (std::uint32_t p : over_sampled_pixels_) {
+        const std::uint32_t count = grid.begin[p + 1] - grid.begin[p];
+        if (!nonzero.contains(cells[p].row, cells[p].col)) {  // negligible there, and left at 0
+          sub += count;
+          continue;
+        }
         double sum = 0.0;
-        for (std::uint32_t e = grid.begin[p]; e < grid.begin[p + 1]; ++e) sum += sub_pixel_values[sub++];
-        canvas[cells[p].index] = flushed<Real>(sum * grid.weight[p]);  // 0 outside the bounds
+        for (std::uint32_t e = 0; e < count; ++e) sum += sub_pixel_values[sub++];
+        canvas[cells[p].index] = flushed<Real>(sum * grid.weight[p]);
       }
     }
     {

@@ -65,6 +65,9 @@ class MgeLikelihood final : public PointwiseLikelihood {
   // Per canvas row, the first and last column holding an input pixel (mask
   // or blurring): the canvas's corners beyond them never hold light.
   std::vector<std::pair<int, int>> input_spans_;
+  // ln of the share of a Gaussian's value at the mask's nearest cell below
+  // which its cells are left out (the constructor says why it is negligible).
+  double log_negligible_ = 0.0;
 };
 
 }  // namespace nslab

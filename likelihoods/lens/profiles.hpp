@@ -122,6 +122,10 @@ class GaussianBasis {
   // radius >= squared_radius (with an e-fold to spare for exp's rounding).
   template <class Real>
   bool may_be_nonzero(std::size_t k, double squared_radius) const;
+  // ln(value at squared_radius / value at reference) of Gaussian k.
+  double log_ratio(std::size_t k, double squared_radius, double reference) const {
+    return (squared_radius - reference) * exponent_scale_[k];
+  }
 
  private:
   ProfileFrame frame_;

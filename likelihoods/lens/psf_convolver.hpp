@@ -53,6 +53,7 @@ class PsfConvolver {
       col0 = col < col0 ? col : col0, col1 = col > col1 ? col : col1;
     }
     bool empty() const { return row1 < row0; }
+    bool contains(int row, int col) const { return row >= row0 && row <= row1 && col >= col0 && col <= col1; }
   };
   std::size_t canvas_rows() const { return index_.size() / box_cols_; }
   std::size_t canvas_cols() const { return box_cols_; }

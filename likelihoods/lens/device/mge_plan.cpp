@@ -14,7 +14,7 @@ std::vector<double> inverse_noise(const MaskedImaging& im) {
 
 template <class Real>
 MgePlan<Real>::MgePlan(const MaskedImaging& im)
-    : light(im), psf(*im.psf, im.dataset.psf, inverse_noise(im)) {
+    : light(im), psf(*im.psf, im.psf_kernel, inverse_noise(im)) {
   using namespace mge_device;
   masked = static_cast<int>(im.masked_pixels());
   blurring = static_cast<int>(im.blurring_pixels());

@@ -39,9 +39,9 @@ PixelizedPlan::PixelizedPlan(const MaskedImaging& im, const PixelizedSource& sou
                              InversionFormulation formulation_, bool single)
     : mesh(mesh_of(source)), formulation(formulation_),
       real_bytes(single && formulation_ == InversionFormulation::kDense ? sizeof(float) : sizeof(double)),
-      light(im), light_psf(*im.psf, im.dataset.psf),
-      masked_psf(std::make_unique<MaskedPsfOperator>(im.dataset.psf, im.mask)),
-      kernel(im.dataset.psf.values), border(border_pixel_indexes(im.mask)) {
+      light(im), light_psf(*im.psf, im.psf_kernel),
+      masked_psf(std::make_unique<MaskedPsfOperator>(im.psf_kernel, im.mask)),
+      kernel(im.psf_kernel.values), border(border_pixel_indexes(im.mask)) {
   n = static_cast<int>(im.masked_pixels());
   blurring = static_cast<int>(im.blurring_pixels());
   sources = static_cast<int>(source.source_pixels());
@@ -65,7 +65,7 @@ PixelizedPlan::PixelizedPlan(const MaskedImaging& im, const PixelizedSource& sou
       data_over_sigma[i] = im.data[i] / im.noise_map[i];
     }
   } else {
-    transpose_psf.emplace(masked_psf->transposed(), turned_half_way(im.dataset.psf));
+    transpose_psf.emplace(masked_psf->transposed(), turned_half_way(im.psf_kernel));
     inverse_variance.resize(n);
     for (int i = 0; i < n; ++i) inverse_variance[i] = 1.0 / (im.noise_map[i] * im.noise_map[i]);
     data.assign(im.data.span().begin(), im.data.span().end());

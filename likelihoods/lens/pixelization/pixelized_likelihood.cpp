@@ -62,7 +62,7 @@ PixelizedLikelihood<Real>::PixelizedLikelihood(std::shared_ptr<const MaskedImagi
       imaging_(std::move(imaging)), source_(std::move(source)), formulation_(formulation),
       sigmas_(mge_sigmas(imaging_->mask.radius, kMgeTotalGaussians)),
       border_(border_pixel_indexes(imaging_->mask)),
-      psf_(imaging_->dataset.psf, imaging_->mask) {
+      psf_(imaging_->psf_kernel, imaging_->mask) {
   const std::size_t s = source_->source_pixels();
   layout_.parameters = kLight + s;
   layout_.regularized_begin = kLight;

@@ -434,7 +434,7 @@ class CudaPixelizedLikelihood final : public Likelihood, public DevicePhaseTimes
                w_values_.data(), kernel_.data(),
                MaskedCanvas{slim_.data(), origin_.data(), static_cast<int>(plan_.masked_psf->canvas_cols())},
                plan_.n, plan_.blurring, plan_.sources, plan_.parameters, plan_.side,
-               imaging_->dataset.psf.rows, imaging_->dataset.psf.cols, plan_.window_values(), plan_.reach_cols()};
+               imaging_->psf_kernel.rows, imaging_->psf_kernel.cols, plan_.window_values(), plan_.reach_cols()};
     // CUB's sort workspace, sized once for the largest sort (fixed overhead:
     // the replicas' sorts run one after another on the stream).
     std::size_t key_sort = 0, slot_sort = 0;

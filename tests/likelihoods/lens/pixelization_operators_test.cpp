@@ -53,7 +53,7 @@ Eigen::MatrixXd dense_mapping(const std::vector<PixelMapping>& rows, int source_
 
 TEST(PixelizationOperators, MaskedPsfMatchesTheLightProfileConvolutionAndItsAdjoint) {
   const MaskedImaging& im = *small_imaging();
-  const MaskedPsfOperator psf(im.dataset.psf, im.mask);
+  const MaskedPsfOperator psf(im.psf_kernel, im.mask);
   const Eigen::MatrixXd p = dense_psf(im);
   const std::size_t n = im.masked_pixels();
   std::mt19937_64 rng(1);
@@ -70,7 +70,7 @@ TEST(PixelizationOperators, MaskedPsfMatchesTheLightProfileConvolutionAndItsAdjo
 
 TEST(PixelizationOperators, BlurredMappingMatrixIsPsfTimesM) {
   const MaskedImaging& im = *small_imaging();
-  const MaskedPsfOperator psf(im.dataset.psf, im.mask);
+  const MaskedPsfOperator psf(im.psf_kernel, im.mask);
   const std::size_t n = im.masked_pixels();
   const int s = 40;
   const auto rows = random_rows(n, s, 2);
@@ -86,7 +86,7 @@ TEST(PixelizationOperators, BlurredMappingMatrixIsPsfTimesM) {
 
 TEST(PixelizationOperators, WTildeIsPsfTransposeNoisePsf) {
   const MaskedImaging& im = *small_imaging();
-  const MaskedPsfOperator psf(im.dataset.psf, im.mask);
+  const MaskedPsfOperator psf(im.psf_kernel, im.mask);
   const WTildeOperator w(psf, im.data.span(), im.noise_map.span());
   const std::size_t n = im.masked_pixels();
   const Eigen::MatrixXd p = dense_psf(im);

@@ -1,7 +1,8 @@
 // The roofline counts of the pixelized device algorithm
 // (likelihoods/lens/device/pixelized_counts.hpp) against counts made by
-// hand at ci size: n = 609 masked pixels, the 21 x 21 PSF (forward w-tilde
-// window 11 + 20 x 41 = 841 offsets), the 12 x 12 rectangular mesh (s = 144,
+// hand at ci size: n = 609 masked pixels, the 21 x 21 PSF less its
+// negligible border, 17 x 17 (psf_kernel.hpp; forward w-tilde window
+// 17 + 16 x 33 = 545 offsets), the 12 x 12 rectangular mesh (s = 144,
 // t = 164), every pixel's four slots used (typical(): 2,436 slots).
 #include <gtest/gtest.h>
 
@@ -28,15 +29,15 @@ TEST(PixelizedCounts, SparseStepsMatchAHandCountAtCiSize) {
   const PixelizedPlan plan = ci_plan(InversionFormulation::kSparse);
   ASSERT_EQ(plan.n, 609);
   ASSERT_EQ(plan.sources, 144);
-  ASSERT_EQ(plan.window_values(), 841);
+  ASSERT_EQ(plan.window_values(), 545);
   const MappingStatistics mapping = MappingStatistics::typical(plan);
   EXPECT_EQ(mapping.used_slots, 2436.0);
   const PixelizedCounts counts = pixelized_operation_counts(plan, mapping);
-  // w-tilde: 2 x 2,436 slots x 841 offsets (scatter) + 2 x 144 rows x 2,436
-  // slots (gather) = 4,097,352 + 701,568; W read once (609 x 841 doubles),
+  // w-tilde: 2 x 2,436 slots x 545 offsets (scatter) + 2 x 144 rows x 2,436
+  // slots (gather) = 2,655,240 + 701,568; W read once (609 x 545 doubles),
   // the slots (2,436 x 12 bytes), H written (144^2 doubles).
-  EXPECT_EQ(step(counts, "wtilde").flops, 4798920.0);
-  EXPECT_EQ(step(counts, "wtilde").bytes, 4097352.0 + 29232.0 + 165888.0);
+  EXPECT_EQ(step(counts, "wtilde").flops, 3356808.0);
+  EXPECT_EQ(step(counts, "wtilde").bytes, 2655240.0 + 29232.0 + 165888.0);
   // Ray tracing: 36 + 13 per pixel, atan and atanh; 4 doubles per pixel.
   EXPECT_EQ(step(counts, "ray_tracing").flops, 29841.0);
   EXPECT_EQ(step(counts, "ray_tracing").special, 1218.0);
@@ -56,8 +57,8 @@ TEST(PixelizedCounts, DenseStepsMatchAHandCountAtCiSize) {
   // the lower F (164 x 165 / 2) and the mirror moves t^2.
   EXPECT_EQ(step(counts, "curvature_product").flops, 16479540.0);
   EXPECT_EQ(step(counts, "curvature_product").bytes, 799008.0 + 108240.0 + 215168.0);
-  // B's source columns: 2,436 pairs x 441 taps x 2.
-  EXPECT_EQ(step(counts, "mapping_matrix").flops, 2148552.0);
+  // B's source columns: 2,436 pairs x 289 taps x 2.
+  EXPECT_EQ(step(counts, "mapping_matrix").flops, 1408008.0);
   // Over the bus: F (164^2 doubles), D and s (164 each), the staged row (20
   // doubles), the status and chi^2 (12 bytes).
   EXPECT_EQ(counts.transfer_bytes, 215168.0 + 1312.0 + 1312.0 + 160.0 + 12.0);

@@ -113,7 +113,7 @@ class Emulator {
       double* blurred = region_.at<double>(o.blurred);
       for (int i = 0; i < n; ++i) mapped[i] = mapped_source(map_index, map_weight, i, solution);
       const pixelized_device::MaskedCanvas canvas = p.canvas();
-      const int kr = im_.dataset.psf.rows, kc = im_.dataset.psf.cols;
+      const int kr = im_.psf_kernel.rows, kc = im_.psf_kernel.cols;
       for (int k = 0; k < n; ++k) blurred[k] = psf_apply(canvas, p.kernel.data(), kr, kc, mapped, k);
       for (int i = 0; i < n; ++i)
         residuals[i] = sparse_residual_squared(blurred[i], blurred_light + static_cast<std::size_t>(i) * kLight,
@@ -166,7 +166,7 @@ class Emulator {
     for (int g = 0; g < kLight; ++g)
       for (int i = 0; i < n; ++i) columns[g * un + i] = static_cast<Real>(blurred_light[static_cast<std::size_t>(i) * kLight + g]);
     const pixelized_device::MaskedCanvas canvas = p.canvas();
-    const int kr = im_.dataset.psf.rows, kc = im_.dataset.psf.cols, hr = kr / 2, hc = kc / 2;
+    const int kr = im_.psf_kernel.rows, kc = im_.psf_kernel.cols, hr = kr / 2, hc = kc / 2;
     for (int a = 0; a < p.sources; ++a) {
       Real* column = columns + static_cast<std::size_t>(kLight + a) * un;
       std::fill(column, column + n, Real(0));
