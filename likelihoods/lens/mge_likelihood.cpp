@@ -62,12 +62,21 @@ MgeLikelihood<Real>::MgeLikelihood(std::shared_ptr<const MaskedImaging> imaging)
   }
   const SubPixelGrid& grid = imaging_->light_profile_grid;
   std::uint32_t most_sub_pixels = 1;
+  over_sampled_first_sub_.push_back(0);
   for (std::uint32_t p = 0; p < grid.pixels(); ++p)
     if (grid.begin[p + 1] - grid.begin[p] > 1) {
       over_sampled_pixels_.push_back(p);
       over_sampled_sub_pixels_ += grid.begin[p + 1] - grid.begin[p];
+      over_sampled_first_sub_.push_back(static_cast<std::uint32_t>(over_sampled_sub_pixels_));
       most_sub_pixels = std::max(most_sub_pixels, grid.begin[p + 1] - grid.begin[p]);
     }
+  // The blurring pixels within the kernel core's reach of the mask: both
+  // lists are row-major and the core's is a subset of the whole kernel's.
+  const std::vector<MaskedPixel> reached =
+      make_blurring_pixels(imaging_->mask, imaging_->psf_kernel.rows, imaging_->psf_kernel.cols);
+  for (std::size_t q = 0, r = 0; q < imaging_->blurring.size() && r < reached.size(); ++q)
+    if (imaging_->blurring[q].row == reached[r].row && imaging_->blurring[q].col == reached[r].col)
+      reached_blurring_.push_back(static_cast<std::uint32_t>(q)), ++r;
   // A Gaussian's value v at the mask cell of smallest squared radius bounds
   // its blurred column from below: that pixel's value is at least v over its
   // sub-pixel count (v is its nearest sub-pixel's), and a non-negative
@@ -115,7 +124,7 @@ FitParts MgeLikelihood<Real>::fit(std::span<const double> theta, ScratchArena& s
   const PsfConvolver& psf = *im.psf;
   const auto& cells = psf.input_cells();
   const SubPixelGrid& grid = im.light_profile_grid;
-  const std::size_t n = im.masked_pixels(), b = im.blurring_pixels(), m = over_sampled_sub_pixels_;
+  const std::size_t n = im.masked_pixels(), m = over_sampled_sub_pixels_;
   const std::size_t rows = psf.canvas_rows(), cols = psf.canvas_cols();
   const LensGalaxy lens = lens_galaxy_from(theta, sigmas_);
   const GaussianBasis source(theta[11], theta[12], {theta[13], theta[14]}, sigmas_);
@@ -163,13 +172,19 @@ FitParts MgeLikelihood<Real>::fit(std::span<const double> theta, ScratchArena& s
         sub += over_sampled;
       }
     }
-    for (std::size_t q0 = 0; q0 < b; q0 += kTraceChunk) {
-      const std::size_t count = std::min(kTraceChunk, b - q0);
+    // The blurring pixels beyond the kernel core's reach stay at +inf: no
+    // output reads them.
+    const std::size_t reached = reached_blurring_.size();
+    for (std::size_t q0 = 0; q0 < reached; q0 += kTraceChunk) {
+      const std::size_t count = std::min(kTraceChunk, reached - q0);
       double y[kTraceChunk], x[kTraceChunk];
-      for (std::size_t c = 0; c < count; ++c) y[c] = im.blurring[q0 + c].y, x[c] = im.blurring[q0 + c].x;
+      for (std::size_t c = 0; c < count; ++c) {
+        const MaskedPixel& pixel = im.blurring[reached_blurring_[q0 + c]];
+        y[c] = pixel.y, x[c] = pixel.x;
+      }
       squared_radii(y, x, count);
       for (std::size_t c = 0; c < count; ++c)
-        for (int s = 0; s < 2; ++s) r2[s].canvas[cells[n + q0 + c].index] = at[s][c];
+        for (int s = 0; s < 2; ++s) r2[s].canvas[cells[n + reached_blurring_[q0 + c]].index] = at[s][c];
     }
     for (SquaredRadii& r : r2) {
       for (std::size_t p = 0; p < n; ++p) r.mask_floor = std::min(r.mask_floor, r.canvas[cells[p].index]);
@@ -214,17 +229,31 @@ FitParts MgeLikelihood<Real>::fit(std::span<const double> theta, ScratchArena& s
         const std::size_t start = static_cast<std::size_t>(r) * cols + lo, width = hi - lo + 1;
         basis.column<Real>(k, r2[s].canvas.subspan(start, width), canvas.subspan(start, width));
       }
-      basis.column<double>(k, r2[s].sub_pixels, sub_pixel_values);
-      std::size_t sub = 0;
-      for (std::uint32_t p : over_sampled_pixels_) {
-        const std::uint32_t count = grid.begin[p + 1] - grid.begin[p];
-        if (!nonzero.contains(cells[p].row, cells[p].col)) {  // negligible there, and left at 0
-          sub += count;
+      // The over-sampled pixels inside the bounds (the others are left at
+      // 0), in runs of consecutive ones, whose sub-pixels are consecutive
+      // too: one exp over each run's sub-pixels, then each pixel's mean.
+      const std::size_t over_sampled = over_sampled_pixels_.size();
+      auto inside = [&](std::size_t i) {
+        const PsfConvolver::CanvasCell& cell = cells[over_sampled_pixels_[i]];
+        return nonzero.contains(cell.row, cell.col);
+      };
+      for (std::size_t i = 0; i < over_sampled;) {
+        if (!inside(i)) {
+          ++i;
           continue;
         }
-        double sum = 0.0;
-        for (std::uint32_t e = 0; e < count; ++e) sum += sub_pixel_values[sub++];
-        canvas[cells[p].index] = flushed<Real>(sum * grid.weight[p]);
+        std::size_t end = i + 1;
+        while (end < over_sampled && inside(end)) ++end;
+        const std::size_t first = over_sampled_first_sub_[i], last = over_sampled_first_sub_[end];
+        basis.column<double>(k, r2[s].sub_pixels.subspan(first, last - first),
+                             sub_pixel_values.subspan(first, last - first));
+        for (; i < end; ++i) {
+          double sum = 0.0;
+          for (std::size_t e = over_sampled_first_sub_[i]; e < over_sampled_first_sub_[i + 1]; ++e)
+            sum += sub_pixel_values[e];
+          const std::uint32_t p = over_sampled_pixels_[i];
+          canvas[cells[p].index] = flushed<Real>(sum * grid.weight[p]);
+        }
       }
     }
     {

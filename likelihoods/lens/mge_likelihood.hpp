@@ -62,6 +62,12 @@ class MgeLikelihood final : public PointwiseLikelihood {
   // their centre, weight 1), and how many sub-pixels they have in all.
   std::vector<std::uint32_t> over_sampled_pixels_;
   std::size_t over_sampled_sub_pixels_ = 0;
+  // Where each over-sampled pixel's sub-pixels start among them (one more
+  // entry: their total).
+  std::vector<std::uint32_t> over_sampled_first_sub_;
+  // The blurring pixels (indices into imaging.blurring) within the PSF
+  // kernel core's reach of a masked pixel: the others feed no output.
+  std::vector<std::uint32_t> reached_blurring_;
   // Per canvas row, the first and last column holding an input pixel (mask
   // or blurring): the canvas's corners beyond them never hold light.
   std::vector<std::pair<int, int>> input_spans_;

@@ -8,8 +8,10 @@
 // W[i, j] is non-zero only for |r_i - r_j| <= 2 hr and |c_i - c_j| <= 2 hc
 // (two kernel half-sides), and symmetric, so it is stored per masked pixel
 // for the "forward" half of that window: offsets (0, 0..2hc) and
-// (1..2hr, -2hc..2hc). For the 21 x 21 PSF that is 841 values per pixel
-// (103 MB for the 15,361 HST pixels), the fixed overhead of this path.
+// (1..2hr, -2hc..2hc). For the HST PSF's 17 x 17 core (psf_kernel.hpp; 21 x
+// 21 as stored) that is 545 values per pixel (67 MB for the 15,361 HST
+// pixels; 841 and 103 MB with the whole kernel), the fixed overhead of this
+// path.
 //
 // F is accumulated source pixel by source pixel (w_tilde.cpp): Z_a, the sum
 // of the stored windows of a's image pixels weighted by M, is laid out on
