@@ -9,9 +9,11 @@
 // regularization, so the figure of merit is log L = -1/2 (chi^2 + noise norm.).
 //
 // Per evaluation: each Gaussian is evaluated on the over-sampled masked grid
-// (binned to pixels) and on the blurring pixels -- source Gaussians at the
-// ray-traced positions -- on the PSF's canvas, PSF-blurred into its column
-// of B, and the 40 columns handed to the inversion.
+// (binned to pixels) and on the blurring pixels the PSF kernel's core
+// reaches -- source Gaussians at the ray-traced positions -- on the PSF's
+// canvas, wherever it is not negligible (below 1e-17 of its column's
+// largest blurred value, docs/cpu-likelihoods.md), PSF-blurred into its
+// column of B, and the 40 columns handed to the inversion.
 //
 // Precision: Real = double computes everything in double. Real = float
 // follows PyAutoArray's mixed precision: profiles are evaluated in double,
