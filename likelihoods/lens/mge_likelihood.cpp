@@ -132,7 +132,7 @@ FitParts MgeLikelihood<Real>::fit(std::span<const double> theta, ScratchArena& s
 
   struct SquaredRadii {
     std::span<double> canvas, sub_pixels, row_min, col_min;
-    double mask_floor = kInfinity;  // the smallest over the mask pixels
+    double mask_floor = kInfinity;  // the smallest over the mask pixels (their sub-pixels)
   };
   std::array<SquaredRadii, 2> r2;  // lens light (image plane), source (traced)
   for (SquaredRadii& r : r2) {
@@ -167,6 +167,7 @@ FitParts MgeLikelihood<Real>::fit(std::span<const double> theta, ScratchArena& s
           // An over-sampled pixel's canvas cell keeps its smallest squared
           // radius, for the bounds only: its value is binned below.
           r2[s].canvas[cell] = std::min(r2[s].canvas[cell], at[s][c]);
+          r2[s].mask_floor = std::min(r2[s].mask_floor, at[s][c]);
           if (over_sampled) r2[s].sub_pixels[sub] = at[s][c];
         }
         sub += over_sampled;
@@ -187,7 +188,6 @@ FitParts MgeLikelihood<Real>::fit(std::span<const double> theta, ScratchArena& s
         for (int s = 0; s < 2; ++s) r2[s].canvas[cells[n + reached_blurring_[q0 + c]].index] = at[s][c];
     }
     for (SquaredRadii& r : r2) {
-      for (std::size_t p = 0; p < n; ++p) r.mask_floor = std::min(r.mask_floor, r.canvas[cells[p].index]);
       std::fill(r.row_min.begin(), r.row_min.end(), kInfinity);
       std::fill(r.col_min.begin(), r.col_min.end(), kInfinity);
       for (std::size_t i = 0; i < rows; ++i)
