@@ -352,15 +352,21 @@ void dense_normal_equations(std::span<Real> columns, std::size_t parameters,
 
 template <class Real>
 double scale_column(std::span<Real> column, std::span<const double> inverse_sigma,
-                    std::span<const double> weighted_data) {
+                    std::span<const double> weighted_data, std::optional<NonzeroRange> nonzero) {
   // Two registers of partial sums (pixel i in lane i mod 2 L), so that each
-  // add need not wait on the one before; the tail in the first lanes.
+  // add need not wait on the one before; the tail in the first lanes. With
+  // `nonzero`, the pairs of registers before and after it are all 0.
   using V = VectorRegister<double>;
   constexpr std::size_t kLanes = kRegisterLanes<double>;
   V sum[2] = {};
   const std::size_t pixels = column.size();
-  std::size_t i = 0;
-  for (; i + 2 * kLanes <= pixels; i += 2 * kLanes)
+  std::size_t i = 0, end = pixels;
+  if (nonzero) {
+    if (nonzero->first >= nonzero->last) return 0.0;
+    i = nonzero->first / (2 * kLanes) * (2 * kLanes);
+    end = std::min(pixels, (nonzero->last + 2 * kLanes - 1) / (2 * kLanes) * (2 * kLanes));
+  }
+  for (; i + 2 * kLanes <= end; i += 2 * kLanes)
     for (std::size_t h = 0; h < 2; ++h) {
       const std::size_t at = i + h * kLanes;
       V scaled;
@@ -371,7 +377,7 @@ double scale_column(std::span<Real> column, std::span<const double> inverse_sigm
       sum[h] += scaled * load_register(weighted_data.data() + at);
     }
   double tail[2 * kLanes] = {};
-  for (std::size_t l = 0; i + l < pixels; ++l) {
+  for (std::size_t l = 0; i + l < end; ++l) {
     column[i + l] = static_cast<Real>(column[i + l] * inverse_sigma[i + l]);
     tail[l] = static_cast<double>(column[i + l]) * weighted_data[i + l];
   }
@@ -394,16 +400,20 @@ void curvature_from_scaled_columns(std::span<const Real> columns, std::size_t pa
 template <class Real>
 double dense_chi_squared_by_column(std::span<const Real> scaled_columns, std::size_t parameters,
                                    std::span<const double> data, std::span<const double> noise_map,
-                                   std::span<const double> reconstruction, ScratchArena& scratch) {
+                                   std::span<const double> reconstruction, ScratchArena& scratch,
+                                   std::span<const NonzeroRange> nonzero) {
   const std::size_t pixels = noise_map.size();
   auto model = scratch.take<double>(pixels);
   std::fill(model.begin(), model.end(), 0.0);
   for (std::size_t j = 0; j < parameters; ++j) {
     // A column whose coefficient the positive-only solve held at 0 adds
-    // +-0 to every (finite) model value, which changes no bit: skipped.
+    // +-0 to every (finite) model value, which changes no bit: skipped, as
+    // are the zeros outside a column's nonzero range.
     if (reconstruction[j] == 0.0) continue;
     const Real* column = scaled_columns.data() + j * pixels;
-    for (std::size_t i = 0; i < pixels; ++i) model[i] += static_cast<double>(column[i]) * reconstruction[j];
+    const std::size_t first = nonzero.empty() ? 0 : nonzero[j].first;
+    const std::size_t last = nonzero.empty() ? pixels : nonzero[j].last;
+    for (std::size_t i = first; i < last; ++i) model[i] += static_cast<double>(column[i]) * reconstruction[j];
   }
   double chi_squared = 0.0;
   for (std::size_t i = 0; i < pixels; ++i) {
@@ -458,8 +468,10 @@ template void dense_normal_equations<double>(std::span<double>, std::size_t, std
 template void dense_normal_equations<float>(std::span<float>, std::size_t, std::span<const double>,
                                             std::span<const double>, std::span<double>,
                                             std::span<double>, ScratchArena&);
-template double scale_column<double>(std::span<double>, std::span<const double>, std::span<const double>);
-template double scale_column<float>(std::span<float>, std::span<const double>, std::span<const double>);
+template double scale_column<double>(std::span<double>, std::span<const double>, std::span<const double>,
+                                     std::optional<NonzeroRange>);
+template double scale_column<float>(std::span<float>, std::span<const double>, std::span<const double>,
+                                    std::optional<NonzeroRange>);
 template void curvature_from_scaled_columns<double>(std::span<const double>, std::size_t, std::span<double>,
                                                     ScratchArena&, std::span<const NonzeroRange>);
 template void curvature_from_scaled_columns<float>(std::span<const float>, std::size_t, std::span<double>,
@@ -468,10 +480,12 @@ template std::size_t curvature_from_scaled_columns_scratch_bytes<double>(std::si
 template std::size_t curvature_from_scaled_columns_scratch_bytes<float>(std::size_t);
 template double dense_chi_squared_by_column<double>(std::span<const double>, std::size_t,
                                                     std::span<const double>, std::span<const double>,
-                                                    std::span<const double>, ScratchArena&);
+                                                    std::span<const double>, ScratchArena&,
+                                                    std::span<const NonzeroRange>);
 template double dense_chi_squared_by_column<float>(std::span<const float>, std::size_t,
                                                    std::span<const double>, std::span<const double>,
-                                                   std::span<const double>, ScratchArena&);
+                                                   std::span<const double>, ScratchArena&,
+                                                   std::span<const NonzeroRange>);
 template std::size_t dense_normal_equations_scratch_bytes<double>(std::size_t);
 template std::size_t dense_normal_equations_scratch_bytes<float>(std::size_t);
 template double dense_chi_squared<double>(std::span<const double>, std::size_t,

@@ -18,6 +18,7 @@
 // inversion_scratch_bytes says how much solve_inversion takes.
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <span>
 #include <vector>
 
@@ -105,9 +106,12 @@ double dense_chi_squared(std::span<const Real> scaled_columns, std::size_t param
 // lanes then added by lane_sum, and the two sums); then
 // curvature_from_scaled_columns forms F = (B/sigma)^T (B/sigma) by
 // column_gram_lower (in Real, cast to double, as dense_normal_equations).
+// `nonzero`, when given, is where the column may be nonzero: only the
+// registers that overlap it are visited, the bits being those of the whole
+// column (the zeros skipped would add +-0 to sums that start at +0).
 template <class Real>
 double scale_column(std::span<Real> column, std::span<const double> inverse_sigma,
-                    std::span<const double> weighted_data);
+                    std::span<const double> weighted_data, std::optional<NonzeroRange> nonzero = {});
 // `nonzero` (optional, one per column): where each column may be nonzero,
 // which column_gram_lower uses to skip zeros (the same bits).
 template <class Real>
@@ -117,11 +121,13 @@ void curvature_from_scaled_columns(std::span<const Real> columns, std::size_t pa
 // Scratch of curvature_from_scaled_columns.
 template <class Real>
 std::size_t curvature_from_scaled_columns_scratch_bytes(std::size_t parameters);
-// Scratch: the model image, pixels doubles.
+// Scratch: the model image, pixels doubles. `nonzero` (optional, one per
+// column) as for curvature_from_scaled_columns: the same bits, fewer adds.
 template <class Real>
 double dense_chi_squared_by_column(std::span<const Real> scaled_columns, std::size_t parameters,
                                    std::span<const double> data, std::span<const double> noise_map,
-                                   std::span<const double> reconstruction, ScratchArena& scratch);
+                                   std::span<const double> reconstruction, ScratchArena& scratch,
+                                   std::span<const NonzeroRange> nonzero = {});
 
 // sum_i ln(2 pi sigma_i^2).
 double noise_normalization(std::span<const double> noise_map);

@@ -256,16 +256,17 @@ FitParts MgeLikelihood<Real>::fit(std::span<const double> theta, ScratchArena& s
         }
       }
     }
+    PsfConvolver::OutputRange written;
     {
       PhaseTimer timer(Phase::kBlurring);
-      psf.convolve_canvas(canvas.data(), nonzero, blurred.data() + j * n, pass);
+      written = psf.convolve_canvas(canvas.data(), nonzero, blurred.data() + j * n, pass);
       for (int r = nonzero.row0; r <= nonzero.row1; ++r)
         std::fill_n(canvas.data() + static_cast<std::size_t>(r) * cols + nonzero.col0,
                     nonzero.col1 - nonzero.col0 + 1, Real(0));
     }
-    PhaseTimer timer(Phase::kCurvature);  // B's column j over sigma, D_j and its nonzero range, while in cache
-    data_vector[j] = scale_column<Real>(blurred.subspan(j * n, n), inverse_sigma_, weighted_data_);
-    column_nonzero[j] = nonzero_range<Real>(blurred.subspan(j * n, n));
+    PhaseTimer timer(Phase::kCurvature);  // B's column j over sigma and D_j, while in cache
+    column_nonzero[j] = {static_cast<std::uint32_t>(written.first), static_cast<std::uint32_t>(written.last)};
+    data_vector[j] = scale_column<Real>(blurred.subspan(j * n, n), inverse_sigma_, weighted_data_, column_nonzero[j]);
   }
   {
     PhaseTimer timer(Phase::kCurvature);
@@ -275,7 +276,7 @@ FitParts MgeLikelihood<Real>::fit(std::span<const double> theta, ScratchArena& s
       solve_inversion(layout_, curvature, data_vector, {}, reconstruction, scratch);
   PhaseTimer timer(Phase::kChiSquared);
   const double chi_squared = dense_chi_squared_by_column<Real>(
-      blurred, kColumns, im.data.span(), im.noise_map.span(), reconstruction, scratch);
+      blurred, kColumns, im.data.span(), im.noise_map.span(), reconstruction, scratch, column_nonzero);
   return fit_parts(chi_squared, im.noise_normalization, solution, false);
 }
 

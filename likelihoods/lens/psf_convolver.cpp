@@ -222,16 +222,17 @@ std::size_t PsfConvolver::canvas_pass_size() const {
 }
 
 template <class Real>
-void PsfConvolver::convolve_canvas(const Real* canvas, const CanvasRegion& nonzero, Real* output,
-                                   std::span<Real> pass_buffer) const {
+PsfConvolver::OutputRange PsfConvolver::convolve_canvas(const Real* canvas, const CanvasRegion& nonzero,
+                                                        Real* output, std::span<Real> pass_buffer) const {
   const int hr = kernel_rows_ / 2, hc = kernel_cols_ / 2;
   // Outputs more than a kernel half-width from the nonzero region stay 0.
   const int col_lo = std::max(mask_col0_, nonzero.col0 - hc);
   const int col_hi = std::min(mask_col0_ + mask_cols_ - 1, nonzero.col1 + hc);
   if (nonzero.empty() || col_lo > col_hi) {
     std::fill(output, output + mask_pixels_, Real(0));
-    return;
+    return {};
   }
+  OutputRange written{mask_pixels_, 0};
   // Each run of mask pixels clipped to [col_lo, col_hi], with the kernel rows
   // a in [a0, a1] that reach the nonzero rows; body(out, width, top, lo, a0, a1).
   // The runs cover every output once; what a run's clipping leaves out is
@@ -249,7 +250,10 @@ void PsfConvolver::convolve_canvas(const Real* canvas, const CanvasRegion& nonze
       std::fill(out, out + (lo - run.col0), Real(0));
       std::fill(out + (hi - run.col0 + 1), out + run.length, Real(0));
       body(out + (lo - run.col0), hi - lo + 1, top, lo, a0, a1);
+      written.first = std::min(written.first, run.first + (lo - run.col0));
+      written.last = run.first + (hi - run.col0) + 1;
     }
+    if (written.first >= written.last) written = {};
   };
   if (!separable_) {
     for_each_clipped_run([&](Real* out, int width, int top, int lo, int a0, int a1) {
@@ -257,7 +261,7 @@ void PsfConvolver::convolve_canvas(const Real* canvas, const CanvasRegion& nonze
       sum_taps_along(canvas + static_cast<std::size_t>(top) * box_cols_ + (lo - hc), direct_offsets_.data() + first,
                      flipped_kernel_.data() + first, (a1 - a0 + 1) * kernel_cols_, width, out);
     });
-    return;
+    return written;
   }
   // Row pass on the nonzero rows: T(i, c) = sum_b fx[b] canvas(i, c + b - hc),
   // T kept on the mask's columns, and only where the column pass reads it.
@@ -277,6 +281,7 @@ void PsfConvolver::convolve_canvas(const Real* canvas, const CanvasRegion& nonze
     sum_taps_along(pass + static_cast<std::size_t>(top + a0) * mask_cols_ + (lo - mask_col0_),
                    column_pass_offsets_.data(), flipped_y_.data() + a0, a1 - a0 + 1, width, out);
   });
+  return written;
 }
 
 template <class Real>
@@ -312,10 +317,10 @@ template void PsfConvolver::convolve<double>(const double*, std::size_t, bool, d
                                              ScratchArena&) const;
 template void PsfConvolver::convolve<float>(const float*, std::size_t, bool, float*,
                                             ScratchArena&) const;
-template void PsfConvolver::convolve_canvas<double>(const double*, const CanvasRegion&, double*,
-                                                    std::span<double>) const;
-template void PsfConvolver::convolve_canvas<float>(const float*, const CanvasRegion&, float*,
-                                                   std::span<float>) const;
+template PsfConvolver::OutputRange PsfConvolver::convolve_canvas<double>(const double*, const CanvasRegion&,
+                                                                         double*, std::span<double>) const;
+template PsfConvolver::OutputRange PsfConvolver::convolve_canvas<float>(const float*, const CanvasRegion&,
+                                                                        float*, std::span<float>) const;
 template void PsfConvolver::convolve<double>(const double*, std::size_t, bool, double*) const;
 template void PsfConvolver::convolve<float>(const float*, std::size_t, bool, float*) const;
 

@@ -68,9 +68,15 @@ class PsfConvolver {
   // 2 x 21 instead of 21^2 taps for a 21 x 21 kernel; the rank-one kernel
   // differs from the given one by at most that second singular value, so the
   // outputs agree to ~1e-12 relative.
+  // Returns the mask indices [first, last) outside which the output is 0
+  // (first == last when all of it is), so that what reads the column next
+  // can skip the zeros without scanning for them.
+  struct OutputRange {
+    std::size_t first = 0, last = 0;
+  };
   template <class Real>
-  void convolve_canvas(const Real* canvas, const CanvasRegion& nonzero, Real* output,
-                       std::span<Real> pass) const;
+  OutputRange convolve_canvas(const Real* canvas, const CanvasRegion& nonzero, Real* output,
+                              std::span<Real> pass) const;
   // Values the row pass needs in `pass`: 0 for a kernel that is not separable.
   std::size_t canvas_pass_size() const;
 

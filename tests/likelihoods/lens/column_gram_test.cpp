@@ -122,5 +122,27 @@ TEST(ColumnGram, ColumnByColumnNormalEquationsMatchTheDenseOnes) {
   for (std::size_t e = 0; e < s * s; ++e) EXPECT_NEAR(f[e], expected_f[e], 1e-12 * std::abs(expected_f[e]));
 }
 
+// A column that is 0 outside [first, last): scale_column told so gives the
+// whole column's bits, for ranges that start and end inside a register pair
+// or on its edges.
+TEST(ColumnGram, ScaleColumnOverItsNonzeroRangeGivesTheWholeColumnsBits) {
+  const std::size_t pixels = 1003;  // not a multiple of any register pair
+  std::mt19937 rng(5);
+  std::uniform_real_distribution<double> uniform(-2.0, 2.0);
+  std::vector<double> inverse_sigma(pixels), weighted_data(pixels);
+  for (std::size_t i = 0; i < pixels; ++i) inverse_sigma[i] = 0.5 + std::abs(uniform(rng)), weighted_data[i] = uniform(rng);
+  for (auto [first, last] : {std::pair<std::size_t, std::size_t>{0, pixels}, {17, 500}, {32, 64}, {5, 6},
+                             {990, pixels}, {999, 1001}, {400, 400}}) {
+    std::vector<double> whole(pixels, 0.0);
+    for (std::size_t i = first; i < last; ++i) whole[i] = uniform(rng);
+    std::vector<double> ranged = whole;
+    const double d_whole = scale_column<double>(whole, inverse_sigma, weighted_data);
+    const NonzeroRange range{static_cast<std::uint32_t>(first), static_cast<std::uint32_t>(last)};
+    const double d_ranged = scale_column<double>(ranged, inverse_sigma, weighted_data, range);
+    EXPECT_EQ(d_ranged, d_whole) << first << ".." << last;
+    EXPECT_EQ(ranged, whole) << first << ".." << last;
+  }
+}
+
 }  // namespace
 }  // namespace nslab

@@ -103,7 +103,8 @@ TEST(LensPsfConvolver, CanvasFormMatchesTheDirectConvolutionAndSkipsOnlyZeros) {
       convolver.convolve(input->data(), 1, true, direct.data());
       PsfConvolver::CanvasRegion nonzero;
       const std::vector<double> canvas = canvas_of(convolver, *input, nonzero);
-      convolver.convolve_canvas<double>(canvas.data(), nonzero, on_canvas.data(), pass);
+      const PsfConvolver::OutputRange written =
+          convolver.convolve_canvas<double>(canvas.data(), nonzero, on_canvas.data(), pass);
       PsfConvolver::CanvasRegion everything;
       everything.include(0, 0);
       everything.include(static_cast<int>(convolver.canvas_rows()) - 1,
@@ -122,6 +123,13 @@ TEST(LensPsfConvolver, CanvasFormMatchesTheDirectConvolutionAndSkipsOnlyZeros) {
         nonzero_outputs += on_canvas[p] != 0.0;
       }
       if (input == &blob) EXPECT_LT(nonzero_outputs, n);  // the blob's outputs do not reach every pixel
+      // The reported range holds every nonzero output, and for the blob is
+      // narrower than the mask.
+      ASSERT_LT(written.first, written.last);
+      ASSERT_LE(written.last, n);
+      for (std::size_t p = 0; p < n; ++p)
+        if (p < written.first || p >= written.last) EXPECT_EQ(on_canvas[p], 0.0) << p;
+      if (input == &blob) EXPECT_LT(written.last - written.first, n / 2);
     }
   }
 }
