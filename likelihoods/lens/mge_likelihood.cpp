@@ -7,6 +7,7 @@
 
 #include "core/denormals.hpp"
 #include "core/phase_profile.hpp"
+#include "likelihoods/lens/canvas_bits.hpp"
 #include "likelihoods/lens/lens_parameters.hpp"
 
 namespace nslab {
@@ -16,6 +17,10 @@ constexpr std::size_t kColumns = 2 * kMgeTotalGaussians;  // lens light, then so
 constexpr double kInfinity = std::numeric_limits<double>::infinity();
 // What a Gaussian column may lose, as a share of its largest blurred value.
 constexpr double kNegligibleShare = 1e-17;
+// Canvas columns a block whose smallest squared radius decides, per Gaussian,
+// whether the exp is taken there at all.
+constexpr std::size_t kBlockColumns = 16;
+std::size_t blocks_per_row(std::size_t cols) { return (cols + kBlockColumns - 1) / kBlockColumns; }
 }
 
 std::vector<std::string> mge_parameter_names() {
@@ -94,12 +99,16 @@ template <class Real>
 std::size_t MgeLikelihood<Real>::bytes_per_replica() const {
   const PsfConvolver& psf = *imaging_->psf;
   const std::size_t n = imaging_->masked_pixels(), m = over_sampled_sub_pixels_;
+  const std::size_t blocks = psf.canvas_rows() * blocks_per_row(psf.canvas_cols());
   return 2 * aligned_array_bytes<double>(psf.canvas_size())   // squared radii on the canvas: lens, source
          + 2 * aligned_array_bytes<double>(m)                 // ... at the over-sampled sub-pixels
          + 2 * aligned_array_bytes<double>(psf.canvas_rows())  // their minima per canvas row
-         + 2 * aligned_array_bytes<double>(psf.canvas_cols())  // ... and per canvas column
+         + 2 * aligned_array_bytes<double>(psf.canvas_cols())  // ... per canvas column
+         + 2 * aligned_array_bytes<double>(blocks)            // ... per block of a canvas row
          + aligned_array_bytes<double>(m)                     // one Gaussian at the sub-pixels
          + aligned_array_bytes<Real>(psf.canvas_size())       // its image on the canvas
+         + aligned_array_bytes<std::uint64_t>(psf.canvas_bits_size())      // ... where it may be nonzero
+         + aligned_array_bytes<std::uint64_t>(2 * psf.canvas_bits_size())  // the blurring's bits
          + aligned_array_bytes<Real>(psf.canvas_pass_size())  // the row pass
          + aligned_array_bytes<Real>(n * kColumns)            // blurred columns B
          + aligned_array_bytes<double>(kColumns * kColumns)   // curvature F
@@ -113,10 +122,13 @@ std::size_t MgeLikelihood<Real>::bytes_per_replica() const {
 // out there once per evaluation (+inf off the input pixels, so the Gaussian
 // is 0 there). Per-row and per-column minima of the squared radii bound
 // where a narrow Gaussian is not negligible (the constructor's
-// log_negligible_); each Gaussian is one vectorised exp over those bounds
-// plus the over-sampled pixels' sums, and is blurred straight into its
-// column of B while the canvas is in cache, the blurring skipping all
-// outside the bounds.
+// log_negligible_); within those bounds, the minima of blocks of 16 canvas
+// columns leave out the blocks where it is certainly 0 (a traced source
+// Gaussian is nonzero on a few arcs across a bounding box of most of the
+// canvas). Each Gaussian is a vectorised exp over the blocks left, plus the
+// over-sampled pixels' sums, and is blurred straight into its column of B
+// while the canvas is in cache, the blurring visiting only those blocks'
+// surroundings.
 template <class Real>
 FitParts MgeLikelihood<Real>::fit(std::span<const double> theta, ScratchArena& scratch) const {
   const FlushDenormalsScope flush;
@@ -130,8 +142,9 @@ FitParts MgeLikelihood<Real>::fit(std::span<const double> theta, ScratchArena& s
   const GaussianBasis source(theta[11], theta[12], {theta[13], theta[14]}, sigmas_);
   const std::array<const GaussianBasis*, 2> bases = {&lens.light, &source};
 
+  const std::size_t blocks = blocks_per_row(cols);
   struct SquaredRadii {
-    std::span<double> canvas, sub_pixels, row_min, col_min;
+    std::span<double> canvas, sub_pixels, row_min, col_min, block_min;
     double mask_floor = kInfinity;  // the smallest over the mask pixels (their sub-pixels)
   };
   std::array<SquaredRadii, 2> r2;  // lens light (image plane), source (traced)
@@ -140,6 +153,7 @@ FitParts MgeLikelihood<Real>::fit(std::span<const double> theta, ScratchArena& s
     r.sub_pixels = scratch.take<double>(m);
     r.row_min = scratch.take<double>(rows);
     r.col_min = scratch.take<double>(cols);
+    r.block_min = scratch.take<double>(rows * blocks);
   }
   {
     PhaseTimer timer(Phase::kRayTracing);
@@ -190,17 +204,27 @@ FitParts MgeLikelihood<Real>::fit(std::span<const double> theta, ScratchArena& s
     for (SquaredRadii& r : r2) {
       std::fill(r.row_min.begin(), r.row_min.end(), kInfinity);
       std::fill(r.col_min.begin(), r.col_min.end(), kInfinity);
+      std::fill(r.block_min.begin(), r.block_min.end(), kInfinity);
       for (std::size_t i = 0; i < rows; ++i)
         for (std::size_t j = 0; j < cols; ++j) {
           const double value = r.canvas[i * cols + j];
+          double& block = r.block_min[i * blocks + j / kBlockColumns];
           r.row_min[i] = std::min(r.row_min[i], value), r.col_min[j] = std::min(r.col_min[j], value);
+          block = std::min(block, value);
         }
     }
   }
   auto sub_pixel_values = scratch.take<double>(m);
+  // The canvas, its bits and the row pass are zeroed here and again after
+  // each Gaussian, where it wrote them.
   auto canvas = scratch.take<Real>(psf.canvas_size());
-  std::fill(canvas.begin(), canvas.end(), Real(0));  // and zero again after each Gaussian
+  std::fill(canvas.begin(), canvas.end(), Real(0));
+  const std::size_t words = canvas_bit_words(cols);
+  auto occupied = scratch.take<std::uint64_t>(psf.canvas_bits_size());
+  std::fill(occupied.begin(), occupied.end(), std::uint64_t{0});
+  auto blurring_bits = scratch.take<std::uint64_t>(2 * psf.canvas_bits_size());
   auto pass = scratch.take<Real>(psf.canvas_pass_size());
+  std::fill(pass.begin(), pass.end(), Real(0));
   auto blurred = scratch.take<Real>(n * kColumns);
   auto curvature = scratch.take<double>(kColumns * kColumns);
   auto data_vector = scratch.take<double>(kColumns);
@@ -220,22 +244,38 @@ FitParts MgeLikelihood<Real>::fit(std::span<const double> theta, ScratchArena& s
       };
       bounds(r2[s].row_min, nonzero.row0, nonzero.row1);
       bounds(r2[s].col_min, nonzero.col0, nonzero.col1);
-      // The exp only inside the bounds and on each row's input cells: outside
-      // them the squared radius is +inf and the canvas stays 0.
+      // The exp only inside the bounds, on each row's input cells (outside
+      // them the squared radius is +inf and the canvas stays 0), in the
+      // blocks where the Gaussian may be nonzero, consecutive ones at once.
+      auto may_be_nonzero = [&](int r, int c) {
+        return basis.may_be_nonzero<Real>(k, r2[s].block_min[r * blocks + c / kBlockColumns]);
+      };
       for (int r = nonzero.row0; r <= nonzero.row1; ++r) {
         const int lo = std::max(nonzero.col0, input_spans_[r].first);
         const int hi = std::min(nonzero.col1, input_spans_[r].second);
-        if (lo > hi) continue;
-        const std::size_t start = static_cast<std::size_t>(r) * cols + lo, width = hi - lo + 1;
-        basis.column<Real>(k, r2[s].canvas.subspan(start, width), canvas.subspan(start, width));
+        auto block_end = [&](int c) { return std::min<int>(hi, (c / kBlockColumns + 1) * kBlockColumns - 1); };
+        for (int first = lo; first <= hi;) {
+          int last = block_end(first);
+          if (!may_be_nonzero(r, first)) {
+            first = last + 1;
+            continue;
+          }
+          while (last < hi && may_be_nonzero(r, last + 1)) last = block_end(last + 1);
+          const std::size_t start = static_cast<std::size_t>(r) * cols + first, width = last - first + 1;
+          basis.column<Real>(k, r2[s].canvas.subspan(start, width), canvas.subspan(start, width));
+          set_canvas_bits(occupied.data() + r * words, first, last);
+          first = last + 1;
+        }
       }
-      // The over-sampled pixels inside the bounds (the others are left at
-      // 0), in runs of consecutive ones, whose sub-pixels are consecutive
-      // too: one exp over each run's sub-pixels, then each pixel's mean.
+      // The over-sampled pixels inside the bounds where the Gaussian may be
+      // nonzero (its cell holds its sub-pixels' smallest squared radius; the
+      // others are left at 0), in runs of consecutive ones, whose sub-pixels
+      // are consecutive too: one exp over each run's sub-pixels, then each
+      // pixel's mean.
       const std::size_t over_sampled = over_sampled_pixels_.size();
       auto inside = [&](std::size_t i) {
         const PsfConvolver::CanvasCell& cell = cells[over_sampled_pixels_[i]];
-        return nonzero.contains(cell.row, cell.col);
+        return nonzero.contains(cell.row, cell.col) && basis.may_be_nonzero<Real>(k, r2[s].canvas[cell.index]);
       };
       for (std::size_t i = 0; i < over_sampled;) {
         if (!inside(i)) {
@@ -253,16 +293,22 @@ FitParts MgeLikelihood<Real>::fit(std::span<const double> theta, ScratchArena& s
             sum += sub_pixel_values[e];
           const std::uint32_t p = over_sampled_pixels_[i];
           canvas[cells[p].index] = flushed<Real>(sum * grid.weight[p]);
+          set_canvas_bits(occupied.data() + cells[p].row * words, cells[p].col, cells[p].col);
         }
       }
     }
     PsfConvolver::OutputRange written;
     {
       PhaseTimer timer(Phase::kBlurring);
-      written = psf.convolve_canvas(canvas.data(), nonzero, blurred.data() + j * n, pass);
-      for (int r = nonzero.row0; r <= nonzero.row1; ++r)
-        std::fill_n(canvas.data() + static_cast<std::size_t>(r) * cols + nonzero.col0,
-                    nonzero.col1 - nonzero.col0 + 1, Real(0));
+      written = psf.convolve_canvas(canvas.data(), nonzero, occupied.data(), blurred.data() + j * n, pass,
+                                    blurring_bits);
+      for (int r = nonzero.row0; r <= nonzero.row1; ++r) {
+        std::uint64_t* row_bits = occupied.data() + r * words;
+        for_each_canvas_run(row_bits, nonzero.col0, nonzero.col1, [&](int first, int last) {
+          std::fill_n(canvas.data() + static_cast<std::size_t>(r) * cols + first, last - first + 1, Real(0));
+        });
+        std::fill_n(row_bits, words, std::uint64_t{0});
+      }
     }
     PhaseTimer timer(Phase::kCurvature);  // B's column j over sigma and D_j, while in cache
     column_nonzero[j] = {static_cast<std::uint32_t>(written.first), static_cast<std::uint32_t>(written.last)};

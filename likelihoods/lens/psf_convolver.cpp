@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <stdexcept>
 
+#include "likelihoods/lens/canvas_bits.hpp"
 #include "likelihoods/lens/vector_register.hpp"
 
 namespace nslab {
@@ -221,9 +222,13 @@ std::size_t PsfConvolver::canvas_pass_size() const {
   return separable_ ? canvas_rows() * static_cast<std::size_t>(mask_cols_) : 0;
 }
 
+std::size_t PsfConvolver::canvas_bits_size() const { return canvas_rows() * canvas_bit_words(box_cols_); }
+
 template <class Real>
 PsfConvolver::OutputRange PsfConvolver::convolve_canvas(const Real* canvas, const CanvasRegion& nonzero,
-                                                        Real* output, std::span<Real> pass_buffer) const {
+                                                        const std::uint64_t* occupied, Real* output,
+                                                        std::span<Real> pass_buffer,
+                                                        std::span<std::uint64_t> bits) const {
   const int hr = kernel_rows_ / 2, hc = kernel_cols_ / 2;
   // Outputs more than a kernel half-width from the nonzero region stay 0.
   const int col_lo = std::max(mask_col0_, nonzero.col0 - hc);
@@ -232,26 +237,47 @@ PsfConvolver::OutputRange PsfConvolver::convolve_canvas(const Real* canvas, cons
     std::fill(output, output + mask_pixels_, Real(0));
     return {};
   }
+  if (bits.size() < 2 * canvas_bits_size())
+    throw std::invalid_argument("PsfConvolver: the bit scratch is too small");
+  if (separable_ && pass_buffer.size() < canvas_pass_size())
+    throw std::invalid_argument("PsfConvolver: the row-pass buffer is too small");
+  // reach: per canvas row, the columns within a kernel half-width of an
+  // occupied cell of that row (where the row pass may be nonzero). below:
+  // per canvas row t, the union of reach over rows [t, t + kernel rows),
+  // which are the rows an output at row t + hr reads (where it may be nonzero).
+  const int words = canvas_bit_words(box_cols_);
+  std::uint64_t* reach = bits.data();
+  std::uint64_t* below = bits.data() + canvas_bits_size();
+  const int base = std::max(0, nonzero.row0 - (kernel_rows_ - 1));  // the first row t that reaches row0
+  auto row_bits = [words](std::uint64_t* b, int row) { return b + static_cast<std::size_t>(row) * words; };
+  std::fill(row_bits(reach, base), row_bits(reach, nonzero.row1 + 1), std::uint64_t{0});
+  for (int i = nonzero.row0; i <= nonzero.row1; ++i)
+    dilate_canvas_row(occupied + static_cast<std::size_t>(i) * words, words, hc, row_bits(reach, i));
+  std::copy(row_bits(reach, base), row_bits(reach, nonzero.row1 + 1), row_bits(below, base));
+  union_of_following_rows(row_bits(below, base), nonzero.row1 - base + 1, words, kernel_rows_);
+
   OutputRange written{mask_pixels_, 0};
   // Each run of mask pixels clipped to [col_lo, col_hi], with the kernel rows
-  // a in [a0, a1] that reach the nonzero rows; body(out, width, top, lo, a0, a1).
-  // The runs cover every output once; what a run's clipping leaves out is
-  // zeroed here, so the output is written once, not cleared first.
+  // a in [a0, a1] that reach the nonzero rows, and within it each run of
+  // `below`'s columns: body(out, width, top, lo, a0, a1) for each. The mask
+  // runs cover every output once; what the body does not write is zeroed
+  // here, so the output is written once, not cleared first.
   auto for_each_clipped_run = [&](auto&& body) {
     for (const MaskRun& run : mask_runs_) {
       Real* out = output + run.first;
       const int top = run.row - hr;
       const int a0 = std::max(0, nonzero.row0 - top), a1 = std::min(kernel_rows_ - 1, nonzero.row1 - top);
       const int lo = std::max(run.col0, col_lo), hi = std::min(run.col0 + run.length - 1, col_hi);
-      if (a0 > a1 || lo > hi) {
-        std::fill(out, out + run.length, Real(0));
-        continue;
-      }
-      std::fill(out, out + (lo - run.col0), Real(0));
-      std::fill(out + (hi - run.col0 + 1), out + run.length, Real(0));
-      body(out + (lo - run.col0), hi - lo + 1, top, lo, a0, a1);
-      written.first = std::min(written.first, run.first + (lo - run.col0));
-      written.last = run.first + (hi - run.col0) + 1;
+      int next = run.col0;  // the first column not yet written
+      if (a0 <= a1 && lo <= hi)
+        for_each_canvas_run(row_bits(below, top), lo, hi, [&](int first, int last) {
+          std::fill(out + (next - run.col0), out + (first - run.col0), Real(0));
+          body(out + (first - run.col0), last - first + 1, top, first, a0, a1);
+          written.first = std::min(written.first, run.first + (first - run.col0));
+          written.last = run.first + (last - run.col0) + 1;
+          next = last + 1;
+        });
+      std::fill(out + (next - run.col0), out + run.length, Real(0));
     }
     if (written.first >= written.last) written = {};
   };
@@ -264,30 +290,38 @@ PsfConvolver::OutputRange PsfConvolver::convolve_canvas(const Real* canvas, cons
     return written;
   }
   // Row pass on the nonzero rows: T(i, c) = sum_b fx[b] canvas(i, c + b - hc),
-  // T kept on the mask's columns, and only where the column pass reads it.
-  if (pass_buffer.size() < canvas_pass_size())
-    throw std::invalid_argument("PsfConvolver: the row-pass buffer is too small");
+  // T kept on the mask's columns, only where the column pass reads it and
+  // only on the row's reach: elsewhere T is 0, as the buffer already is.
   Real* pass = pass_buffer.data();
-  for (int i = nonzero.row0; i <= nonzero.row1; ++i) {
-    const int lo = std::max(col_lo, row_pass_spans_[i].first), hi = std::min(col_hi, row_pass_spans_[i].second);
-    if (lo > hi) continue;
-    sum_taps_along(canvas + static_cast<std::size_t>(i) * box_cols_ + (lo - hc), row_pass_offsets_.data(),
-                   flipped_x_.data(), kernel_cols_, hi - lo + 1,
-                   pass + static_cast<std::size_t>(i) * mask_cols_ + (lo - mask_col0_));
-  }
+  auto for_each_row_pass_run = [&](auto&& body) {
+    for (int i = nonzero.row0; i <= nonzero.row1; ++i) {
+      const int lo = std::max(col_lo, row_pass_spans_[i].first), hi = std::min(col_hi, row_pass_spans_[i].second);
+      if (lo > hi) continue;
+      for_each_canvas_run(row_bits(reach, i), lo, hi, [&](int first, int last) {
+        body(i, first, last - first + 1, pass + static_cast<std::size_t>(i) * mask_cols_ + (first - mask_col0_));
+      });
+    }
+  };
+  for_each_row_pass_run([&](int i, int first, int width, Real* at) {
+    sum_taps_along(canvas + static_cast<std::size_t>(i) * box_cols_ + (first - hc), row_pass_offsets_.data(),
+                   flipped_x_.data(), kernel_cols_, width, at);
+  });
   // Column pass: out(r, c) = sum_a fy[a] T(r + a - hr, c), over the rows of T
   // that the row pass wrote (the others are 0).
   for_each_clipped_run([&](Real* out, int width, int top, int lo, int a0, int a1) {
     sum_taps_along(pass + static_cast<std::size_t>(top + a0) * mask_cols_ + (lo - mask_col0_),
                    column_pass_offsets_.data(), flipped_y_.data() + a0, a1 - a0 + 1, width, out);
   });
+  // The buffer back to 0 for the next image.
+  for_each_row_pass_run([](int, int, int width, Real* at) { std::fill(at, at + width, Real(0)); });
   return written;
 }
 
 template <class Real>
 std::size_t PsfConvolver::canvas_convolve_scratch_bytes() const {
   return aligned_array_bytes<Real>(canvas_size()) + aligned_array_bytes<Real>(canvas_pass_size()) +
-         aligned_array_bytes<Real>(mask_pixels_);
+         aligned_array_bytes<Real>(mask_pixels_) + aligned_array_bytes<std::uint64_t>(canvas_bits_size()) +
+         aligned_array_bytes<std::uint64_t>(2 * canvas_bits_size());
 }
 
 template <class Real>
@@ -296,17 +330,31 @@ void PsfConvolver::convolve(const Real* input, std::size_t columns, bool with_bl
   auto canvas = scratch.take<Real>(canvas_size());
   auto pass = scratch.take<Real>(canvas_pass_size());
   auto column = scratch.take<Real>(mask_pixels_);
+  auto occupied = scratch.take<std::uint64_t>(canvas_bits_size());
+  auto bits = scratch.take<std::uint64_t>(2 * canvas_bits_size());
   std::fill(canvas.begin(), canvas.end(), Real(0));
+  std::fill(pass.begin(), pass.end(), Real(0));
+  std::fill(occupied.begin(), occupied.end(), std::uint64_t{0});
   const std::size_t inputs = with_blurring ? mask_pixels_ + blurring_pixels_ : mask_pixels_;
+  const std::size_t words = canvas_bit_words(box_cols_);
   for (std::size_t j = 0; j < columns; ++j) {
+    // The canvas and its nonzero cells, one bit each (a mapping-matrix
+    // column is a few source pixels' scattered image pixels).
     CanvasRegion nonzero;
     for (std::size_t i = 0; i < inputs; ++i) {
       const Real value = input[i * columns + j];
-      canvas[input_cells_[i].index] = value;
-      if (value != Real(0)) nonzero.include(input_cells_[i].row, input_cells_[i].col);
+      const CanvasCell& cell = input_cells_[i];
+      canvas[cell.index] = value;
+      if (value != Real(0)) {
+        nonzero.include(cell.row, cell.col);
+        occupied[cell.row * words + cell.col / 64] |= std::uint64_t{1} << (cell.col % 64);
+      }
     }
-    convolve_canvas<Real>(canvas.data(), nonzero, column.data(), pass);
+    convolve_canvas<Real>(canvas.data(), nonzero, occupied.data(), column.data(), pass, bits);
     for (std::size_t p = 0; p < mask_pixels_; ++p) output[p * columns + j] = column[p];
+    if (!nonzero.empty())
+      std::fill(occupied.begin() + nonzero.row0 * words, occupied.begin() + (nonzero.row1 + 1) * words,
+                std::uint64_t{0});
   }
   for (std::size_t i = 0; i < inputs; ++i) canvas[input_cells_[i].index] = Real(0);
 }
@@ -317,10 +365,12 @@ template void PsfConvolver::convolve<double>(const double*, std::size_t, bool, d
                                              ScratchArena&) const;
 template void PsfConvolver::convolve<float>(const float*, std::size_t, bool, float*,
                                             ScratchArena&) const;
-template PsfConvolver::OutputRange PsfConvolver::convolve_canvas<double>(const double*, const CanvasRegion&,
-                                                                         double*, std::span<double>) const;
-template PsfConvolver::OutputRange PsfConvolver::convolve_canvas<float>(const float*, const CanvasRegion&,
-                                                                        float*, std::span<float>) const;
+template PsfConvolver::OutputRange PsfConvolver::convolve_canvas<double>(
+    const double*, const CanvasRegion&, const std::uint64_t*, double*, std::span<double>,
+    std::span<std::uint64_t>) const;
+template PsfConvolver::OutputRange PsfConvolver::convolve_canvas<float>(
+    const float*, const CanvasRegion&, const std::uint64_t*, float*, std::span<float>,
+    std::span<std::uint64_t>) const;
 template void PsfConvolver::convolve<double>(const double*, std::size_t, bool, double*) const;
 template void PsfConvolver::convolve<float>(const float*, std::size_t, bool, float*) const;
 

@@ -68,6 +68,16 @@ class PsfConvolver {
   // 2 x 21 instead of 21^2 taps for a 21 x 21 kernel; the rank-one kernel
   // differs from the given one by at most that second singular value, so the
   // outputs agree to ~1e-12 relative.
+  //
+  // What may be nonzero: `nonzero`, and within it `occupied`, one bitset of
+  // canvas columns a canvas row (canvas_bits.hpp, canvas_bits_size() words):
+  // the canvas is 0 wherever its bit is clear. Only the row pass within a
+  // kernel half-width of a set bit, and only the outputs whose taps reach
+  // one, are summed; each of those is summed over all its taps in the same
+  // order as with every bit set, so the outputs are bit-identical to the
+  // whole canvas's. `pass` (canvas_pass_size() values) must be all 0 and is
+  // left all 0; `bits` is scratch of 2 x canvas_bits_size() words.
+  //
   // Returns the mask indices [first, last) outside which the output is 0
   // (first == last when all of it is), so that what reads the column next
   // can skip the zeros without scanning for them.
@@ -75,15 +85,16 @@ class PsfConvolver {
     std::size_t first = 0, last = 0;
   };
   template <class Real>
-  OutputRange convolve_canvas(const Real* canvas, const CanvasRegion& nonzero, Real* output,
-                              std::span<Real> pass) const;
+  OutputRange convolve_canvas(const Real* canvas, const CanvasRegion& nonzero, const std::uint64_t* occupied,
+                              Real* output, std::span<Real> pass, std::span<std::uint64_t> bits) const;
+  std::size_t canvas_bits_size() const;
   // Values the row pass needs in `pass`: 0 for a kernel that is not separable.
   std::size_t canvas_pass_size() const;
 
   // convolve() above, one column at a time through convolve_canvas: for a
-  // separable kernel 2 x 21 taps per output instead of 21^2, and only over
-  // each column's nonzero region. Takes canvas_convolve_scratch_bytes() from
-  // `scratch` (the canvas, its row pass, one output column).
+  // separable kernel 2 x 21 taps per output instead of 21^2, and only near
+  // each column's nonzero cells. Takes canvas_convolve_scratch_bytes() from
+  // `scratch` (the canvas, its row pass, one output column, the bits).
   template <class Real>
   void convolve(const Real* input, std::size_t columns, bool with_blurring, Real* output,
                 ScratchArena& scratch) const;

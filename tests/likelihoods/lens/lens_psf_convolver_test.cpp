@@ -7,6 +7,7 @@
 #include <string>
 #include <random>
 
+#include "likelihoods/lens/canvas_bits.hpp"
 #include "likelihoods/lens/grids.hpp"
 
 namespace nslab {
@@ -58,23 +59,26 @@ TEST(LensPsfConvolver, IsSameModeConvolutionOnAZeroCanvasWithAnAsymmetricKernel)
 }
 
 // One image on the canvas, from input values laid out as convolve() takes
-// them (one column); the region of its nonzero cells.
+// them (one column); the region of its nonzero cells and their bits.
 std::vector<double> canvas_of(const PsfConvolver& convolver, const std::vector<double>& input,
-                              PsfConvolver::CanvasRegion& nonzero) {
+                              PsfConvolver::CanvasRegion& nonzero, std::vector<std::uint64_t>& bits) {
   std::vector<double> canvas(convolver.canvas_size(), 0.0);
   nonzero = {};
+  bits.assign(convolver.canvas_bits_size(), 0);
+  const int words = canvas_bit_words(convolver.canvas_cols());
   for (std::size_t i = 0; i < input.size(); ++i) {
     const auto& cell = convolver.input_cells()[i];
     canvas[cell.index] = input[i];
-    if (input[i] != 0.0) nonzero.include(cell.row, cell.col);
+    if (input[i] != 0.0) nonzero.include(cell.row, cell.col), set_canvas_bits(&bits[cell.row * words], cell.col, cell.col);
   }
   return canvas;
 }
 
 // The canvas form against the direct one, for a Gaussian (separable: two
-// passes) and a lopsided kernel (direct taps along rows), on a dense image
-// and on a narrow blob that is zero on most of the canvas (only its region
-// convolved: bit-identical to convolving the whole canvas).
+// passes) and a lopsided kernel (direct taps along rows), on a dense image,
+// on a narrow blob that is zero on most of the canvas and on a few scattered
+// pixels (as a traced source Gaussian's arcs are): only what their bits reach
+// is convolved, bit-identical to convolving the whole canvas.
 TEST(LensPsfConvolver, CanvasFormMatchesTheDirectConvolutionAndSkipsOnlyZeros) {
   std::mt19937 rng(2);
   std::uniform_real_distribution<double> uniform(0.0, 1.0);
@@ -90,28 +94,38 @@ TEST(LensPsfConvolver, CanvasFormMatchesTheDirectConvolutionAndSkipsOnlyZeros) {
     const PsfConvolver convolver(*kernel, mask.pixels, blurring);
     EXPECT_EQ(convolver.separable(), kernel == &gaussian);
     EXPECT_EQ(convolver.canvas_pass_size() > 0, convolver.separable());
-    std::vector<double> pass(convolver.canvas_pass_size());
-    std::vector<double> dense(inputs), blob(inputs, 0.0);
+    std::vector<double> pass(convolver.canvas_pass_size(), 0.0);
+    std::vector<std::uint64_t> scratch_bits(2 * convolver.canvas_bits_size());
+    std::vector<double> dense(inputs), blob(inputs, 0.0), scattered(inputs, 0.0);
     for (double& v : dense) v = uniform(rng);
     for (std::size_t i = 0; i < inputs; ++i) {  // a narrow blob off-centre, zero elsewhere
       const auto& cell = convolver.input_cells()[i];
       const int dr = cell.row - 15, dc = cell.col - 22;
       if (dr * dr + dc * dc <= 4) blob[i] = uniform(rng);
     }
-    for (const auto* input : {&dense, &blob}) {
+    for (std::size_t i : {17ul, 300ul, 301ul, 640ul, 1100ul, inputs - 3}) scattered[i] = uniform(rng);
+    for (const auto* input : {&dense, &blob, &scattered}) {
       std::vector<double> direct(n), on_canvas(n), whole(n);
       convolver.convolve(input->data(), 1, true, direct.data());
       PsfConvolver::CanvasRegion nonzero;
-      const std::vector<double> canvas = canvas_of(convolver, *input, nonzero);
+      std::vector<std::uint64_t> bits;
+      const std::vector<double> canvas = canvas_of(convolver, *input, nonzero, bits);
       const PsfConvolver::OutputRange written =
-          convolver.convolve_canvas<double>(canvas.data(), nonzero, on_canvas.data(), pass);
+          convolver.convolve_canvas<double>(canvas.data(), nonzero, bits.data(), on_canvas.data(), pass, scratch_bits);
+      EXPECT_TRUE(std::all_of(pass.begin(), pass.end(), [](double v) { return v == 0.0; }));
       PsfConvolver::CanvasRegion everything;
       everything.include(0, 0);
       everything.include(static_cast<int>(convolver.canvas_rows()) - 1,
                          static_cast<int>(convolver.canvas_cols()) - 1);
-      convolver.convolve_canvas<double>(canvas.data(), everything, whole.data(), pass);
+      const std::vector<std::uint64_t> all_bits(convolver.canvas_bits_size(), ~std::uint64_t{0});
+      convolver.convolve_canvas<double>(canvas.data(), everything, all_bits.data(), whole.data(), pass, scratch_bits);
+      // convolve() through the canvas, one column of bits per nonzero cell.
+      std::vector<double> through_canvas(n);
+      std::vector<std::byte> arena(convolver.canvas_convolve_scratch_bytes<double>());
+      ScratchArena scratch(arena.data(), arena.size());
+      convolver.convolve<double>(input->data(), 1, true, through_canvas.data(), scratch);
       SCOPED_TRACE(std::string(convolver.separable() ? "separable" : "direct") +
-                   (input == &blob ? ", blob" : ", dense"));
+                   (input == &blob ? ", blob" : input == &scattered ? ", scattered" : ", dense"));
       // The rank-one factors are exact to ~1e-16 of the kernel's peak: the
       // bound is relative to the largest output.
       double largest = 0.0;
@@ -120,9 +134,10 @@ TEST(LensPsfConvolver, CanvasFormMatchesTheDirectConvolutionAndSkipsOnlyZeros) {
       for (std::size_t p = 0; p < n; ++p) {
         EXPECT_NEAR(on_canvas[p], direct[p], 1e-13 * largest);
         EXPECT_EQ(on_canvas[p], whole[p]);
+        EXPECT_EQ(through_canvas[p], whole[p]);
         nonzero_outputs += on_canvas[p] != 0.0;
       }
-      if (input == &blob) EXPECT_LT(nonzero_outputs, n);  // the blob's outputs do not reach every pixel
+      if (input != &dense) EXPECT_LT(nonzero_outputs, n);  // their outputs do not reach every pixel
       // The reported range holds every nonzero output, and for the blob is
       // narrower than the mask.
       ASSERT_LT(written.first, written.last);
