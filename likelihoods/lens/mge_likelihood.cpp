@@ -108,7 +108,7 @@ std::size_t MgeLikelihood<Real>::bytes_per_replica() const {
          + aligned_array_bytes<double>(m)                     // one Gaussian at the sub-pixels
          + aligned_array_bytes<Real>(psf.canvas_size())       // its image on the canvas
          + aligned_array_bytes<std::uint64_t>(psf.canvas_bits_size())      // ... where it may be nonzero
-         + aligned_array_bytes<std::uint64_t>(2 * psf.canvas_bits_size())  // the blurring's bits
+         + aligned_array_bytes<std::uint64_t>(psf.convolve_bits_size())    // the blurring's bits
          + aligned_array_bytes<Real>(psf.canvas_pass_size())  // the row pass
          + aligned_array_bytes<Real>(n * kColumns)            // blurred columns B
          + aligned_array_bytes<double>(kColumns * kColumns)   // curvature F
@@ -215,16 +215,15 @@ FitParts MgeLikelihood<Real>::fit(std::span<const double> theta, ScratchArena& s
     }
   }
   auto sub_pixel_values = scratch.take<double>(m);
-  // The canvas, its bits and the row pass are zeroed here and again after
-  // each Gaussian, where it wrote them.
+  // The canvas and its bits are zeroed here and again after each Gaussian,
+  // where it wrote them.
   auto canvas = scratch.take<Real>(psf.canvas_size());
   std::fill(canvas.begin(), canvas.end(), Real(0));
   const std::size_t words = canvas_bit_words(cols);
   auto occupied = scratch.take<std::uint64_t>(psf.canvas_bits_size());
   std::fill(occupied.begin(), occupied.end(), std::uint64_t{0});
-  auto blurring_bits = scratch.take<std::uint64_t>(2 * psf.canvas_bits_size());
+  auto blurring_bits = scratch.take<std::uint64_t>(psf.convolve_bits_size());
   auto pass = scratch.take<Real>(psf.canvas_pass_size());
-  std::fill(pass.begin(), pass.end(), Real(0));
   auto blurred = scratch.take<Real>(n * kColumns);
   auto curvature = scratch.take<double>(kColumns * kColumns);
   auto data_vector = scratch.take<double>(kColumns);

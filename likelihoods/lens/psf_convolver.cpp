@@ -224,6 +224,8 @@ std::size_t PsfConvolver::canvas_pass_size() const {
 
 std::size_t PsfConvolver::canvas_bits_size() const { return canvas_rows() * canvas_bit_words(box_cols_); }
 
+std::size_t PsfConvolver::convolve_bits_size() const { return 3 * canvas_bits_size() + canvas_bit_words(box_cols_); }
+
 template <class Real>
 PsfConvolver::OutputRange PsfConvolver::convolve_canvas(const Real* canvas, const CanvasRegion& nonzero,
                                                         const std::uint64_t* occupied, Real* output,
@@ -237,23 +239,29 @@ PsfConvolver::OutputRange PsfConvolver::convolve_canvas(const Real* canvas, cons
     std::fill(output, output + mask_pixels_, Real(0));
     return {};
   }
-  if (bits.size() < 2 * canvas_bits_size())
+  if (bits.size() < convolve_bits_size())
     throw std::invalid_argument("PsfConvolver: the bit scratch is too small");
   if (separable_ && pass_buffer.size() < canvas_pass_size())
     throw std::invalid_argument("PsfConvolver: the row-pass buffer is too small");
   // reach: per canvas row, the columns within a kernel half-width of an
   // occupied cell of that row (where the row pass may be nonzero). below:
   // per canvas row t, the union of reach over rows [t, t + kernel rows),
-  // which are the rows an output at row t + hr reads (where it may be nonzero).
+  // which are the rows an output at row t + hr reads (where it may be
+  // nonzero). read: the same over twice the kernel's rows less one, so that
+  // row i of it less one kernel height holds every column at which the
+  // column pass reads row i of the row pass.
   const int words = canvas_bit_words(box_cols_);
   std::uint64_t* reach = bits.data();
-  std::uint64_t* below = bits.data() + canvas_bits_size();
+  std::uint64_t* below = reach + canvas_bits_size();
+  std::uint64_t* read = below + canvas_bits_size();
+  std::uint64_t* zeros_only = read + canvas_bits_size();  // one row
   const int base = std::max(0, nonzero.row0 - (kernel_rows_ - 1));  // the first row t that reaches row0
   auto row_bits = [words](std::uint64_t* b, int row) { return b + static_cast<std::size_t>(row) * words; };
   std::fill(row_bits(reach, base), row_bits(reach, nonzero.row1 + 1), std::uint64_t{0});
   for (int i = nonzero.row0; i <= nonzero.row1; ++i)
     dilate_canvas_row(occupied + static_cast<std::size_t>(i) * words, words, hc, row_bits(reach, i));
-  std::copy(row_bits(reach, base), row_bits(reach, nonzero.row1 + 1), row_bits(below, base));
+  for (std::uint64_t* to : {below, read})
+    std::copy(row_bits(reach, base), row_bits(reach, nonzero.row1 + 1), row_bits(to, base));
   union_of_following_rows(row_bits(below, base), nonzero.row1 - base + 1, words, kernel_rows_);
 
   OutputRange written{mask_pixels_, 0};
@@ -290,30 +298,30 @@ PsfConvolver::OutputRange PsfConvolver::convolve_canvas(const Real* canvas, cons
     return written;
   }
   // Row pass on the nonzero rows: T(i, c) = sum_b fx[b] canvas(i, c + b - hc),
-  // T kept on the mask's columns, only where the column pass reads it and
-  // only on the row's reach: elsewhere T is 0, as the buffer already is.
+  // T kept on the mask's columns, only where the column pass reads it: summed
+  // on the row's reach, and 0 (what the sum would be) where the column pass
+  // reads it off the reach. No other value of the buffer is read.
+  union_of_following_rows(row_bits(read, base), nonzero.row1 - base + 1, words, 2 * kernel_rows_ - 1);
   Real* pass = pass_buffer.data();
-  auto for_each_row_pass_run = [&](auto&& body) {
-    for (int i = nonzero.row0; i <= nonzero.row1; ++i) {
-      const int lo = std::max(col_lo, row_pass_spans_[i].first), hi = std::min(col_hi, row_pass_spans_[i].second);
-      if (lo > hi) continue;
-      for_each_canvas_run(row_bits(reach, i), lo, hi, [&](int first, int last) {
-        body(i, first, last - first + 1, pass + static_cast<std::size_t>(i) * mask_cols_ + (first - mask_col0_));
-      });
-    }
-  };
-  for_each_row_pass_run([&](int i, int first, int width, Real* at) {
-    sum_taps_along(canvas + static_cast<std::size_t>(i) * box_cols_ + (first - hc), row_pass_offsets_.data(),
-                   flipped_x_.data(), kernel_cols_, width, at);
-  });
+  for (int i = nonzero.row0; i <= nonzero.row1; ++i) {
+    const int lo = std::max(col_lo, row_pass_spans_[i].first), hi = std::min(col_hi, row_pass_spans_[i].second);
+    if (lo > hi) continue;
+    Real* row = pass + static_cast<std::size_t>(i) * mask_cols_ - mask_col0_;  // row[c] is T(i, c)
+    const std::uint64_t* on_reach = row_bits(reach, i);
+    for_each_canvas_run(on_reach, lo, hi, [&](int first, int last) {
+      sum_taps_along(canvas + static_cast<std::size_t>(i) * box_cols_ + (first - hc), row_pass_offsets_.data(),
+                     flipped_x_.data(), kernel_cols_, last - first + 1, row + first);
+    });
+    const std::uint64_t* read_row = row_bits(read, std::max(base, i - (kernel_rows_ - 1)));
+    for (int w = 0; w < words; ++w) zeros_only[w] = read_row[w] & ~on_reach[w];
+    for_each_canvas_run(zeros_only, lo, hi, [&](int first, int last) { std::fill(row + first, row + last + 1, Real(0)); });
+  }
   // Column pass: out(r, c) = sum_a fy[a] T(r + a - hr, c), over the rows of T
   // that the row pass wrote (the others are 0).
   for_each_clipped_run([&](Real* out, int width, int top, int lo, int a0, int a1) {
     sum_taps_along(pass + static_cast<std::size_t>(top + a0) * mask_cols_ + (lo - mask_col0_),
                    column_pass_offsets_.data(), flipped_y_.data() + a0, a1 - a0 + 1, width, out);
   });
-  // The buffer back to 0 for the next image.
-  for_each_row_pass_run([](int, int, int width, Real* at) { std::fill(at, at + width, Real(0)); });
   return written;
 }
 
@@ -321,7 +329,7 @@ template <class Real>
 std::size_t PsfConvolver::canvas_convolve_scratch_bytes() const {
   return aligned_array_bytes<Real>(canvas_size()) + aligned_array_bytes<Real>(canvas_pass_size()) +
          aligned_array_bytes<Real>(mask_pixels_) + aligned_array_bytes<std::uint64_t>(canvas_bits_size()) +
-         aligned_array_bytes<std::uint64_t>(2 * canvas_bits_size());
+         aligned_array_bytes<std::uint64_t>(convolve_bits_size());
 }
 
 template <class Real>
@@ -331,9 +339,8 @@ void PsfConvolver::convolve(const Real* input, std::size_t columns, bool with_bl
   auto pass = scratch.take<Real>(canvas_pass_size());
   auto column = scratch.take<Real>(mask_pixels_);
   auto occupied = scratch.take<std::uint64_t>(canvas_bits_size());
-  auto bits = scratch.take<std::uint64_t>(2 * canvas_bits_size());
+  auto bits = scratch.take<std::uint64_t>(convolve_bits_size());
   std::fill(canvas.begin(), canvas.end(), Real(0));
-  std::fill(pass.begin(), pass.end(), Real(0));
   std::fill(occupied.begin(), occupied.end(), std::uint64_t{0});
   const std::size_t inputs = with_blurring ? mask_pixels_ + blurring_pixels_ : mask_pixels_;
   const std::size_t words = canvas_bit_words(box_cols_);

@@ -75,8 +75,8 @@ class PsfConvolver {
   // kernel half-width of a set bit, and only the outputs whose taps reach
   // one, are summed; each of those is summed over all its taps in the same
   // order as with every bit set, so the outputs are bit-identical to the
-  // whole canvas's. `pass` (canvas_pass_size() values) must be all 0 and is
-  // left all 0; `bits` is scratch of 2 x canvas_bits_size() words.
+  // whole canvas's. `pass` is scratch of canvas_pass_size() values, `bits`
+  // of convolve_bits_size() words.
   //
   // Returns the mask indices [first, last) outside which the output is 0
   // (first == last when all of it is), so that what reads the column next
@@ -88,6 +88,7 @@ class PsfConvolver {
   OutputRange convolve_canvas(const Real* canvas, const CanvasRegion& nonzero, const std::uint64_t* occupied,
                               Real* output, std::span<Real> pass, std::span<std::uint64_t> bits) const;
   std::size_t canvas_bits_size() const;
+  std::size_t convolve_bits_size() const;
   // Values the row pass needs in `pass`: 0 for a kernel that is not separable.
   std::size_t canvas_pass_size() const;
 

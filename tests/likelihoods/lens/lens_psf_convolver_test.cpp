@@ -94,8 +94,9 @@ TEST(LensPsfConvolver, CanvasFormMatchesTheDirectConvolutionAndSkipsOnlyZeros) {
     const PsfConvolver convolver(*kernel, mask.pixels, blurring);
     EXPECT_EQ(convolver.separable(), kernel == &gaussian);
     EXPECT_EQ(convolver.canvas_pass_size() > 0, convolver.separable());
-    std::vector<double> pass(convolver.canvas_pass_size(), 0.0);
-    std::vector<std::uint64_t> scratch_bits(2 * convolver.canvas_bits_size());
+    // The row-pass buffer starts as garbage: no value is read that the call did not write.
+    std::vector<double> pass(convolver.canvas_pass_size(), std::nan(""));
+    std::vector<std::uint64_t> scratch_bits(convolver.convolve_bits_size());
     std::vector<double> dense(inputs), blob(inputs, 0.0), scattered(inputs, 0.0);
     for (double& v : dense) v = uniform(rng);
     for (std::size_t i = 0; i < inputs; ++i) {  // a narrow blob off-centre, zero elsewhere
@@ -112,7 +113,6 @@ TEST(LensPsfConvolver, CanvasFormMatchesTheDirectConvolutionAndSkipsOnlyZeros) {
       const std::vector<double> canvas = canvas_of(convolver, *input, nonzero, bits);
       const PsfConvolver::OutputRange written =
           convolver.convolve_canvas<double>(canvas.data(), nonzero, bits.data(), on_canvas.data(), pass, scratch_bits);
-      EXPECT_TRUE(std::all_of(pass.begin(), pass.end(), [](double v) { return v == 0.0; }));
       PsfConvolver::CanvasRegion everything;
       everything.include(0, 0);
       everything.include(static_cast<int>(convolver.canvas_rows()) - 1,
