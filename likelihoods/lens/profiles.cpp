@@ -165,9 +165,9 @@ void GaussianBasis::column(std::size_t k, std::span<const double> squared_radii,
     const double* r2 = squared_radii.data() + start;
     Eigen::Map<Eigen::ArrayXd>(buffer, static_cast<Eigen::Index>(count)) =
         (Eigen::Map<const Eigen::ArrayXd>(r2, static_cast<Eigen::Index>(count)) * scale).exp();
+    Out* out = values.data() + start;
     for (std::size_t i = 0; i < count; ++i)
-      buffer[i] = r2[i] * scale < kLogSmallestNormal<Out> ? 0.0 : buffer[i];
-    std::copy_n(buffer, count, values.data() + start);
+      out[i] = r2[i] * scale < kLogSmallestNormal<Out> ? Out(0) : static_cast<Out>(buffer[i]);
   }
 }
 template void GaussianBasis::column<double>(std::size_t, std::span<const double>, std::span<double>) const;
