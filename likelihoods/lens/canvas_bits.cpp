@@ -13,37 +13,27 @@ void set_canvas_bits(std::uint64_t* row, int first, int last) {
 }
 
 void dilate_canvas_row(const std::uint64_t* in, int words, int radius, std::uint64_t* out) {
-  // By doubling, in place: after a step of s the set reaches s further, with
-  // s <= reach + 1 so no column is skipped (8 = 1 + 2 + 4 + 1: four steps).
-  std::copy_n(in, words, out);
-  for (int reach = 0; reach < radius;) {
-    const int s = std::min({reach + 1, radius - reach, 63});
-    std::uint64_t before = 0;  // the previous word as it was before this step
-    for (int w = 0; w < words; ++w) {
-      const std::uint64_t word = out[w], after = w + 1 < words ? out[w + 1] : 0;
-      out[w] = word | (word << s) | (before >> (64 - s)) | (word >> s) | (after << (64 - s));
-      before = word;
-    }
-    reach += s;
-  }
+  // Run by run: a row of an image on the canvas is a few runs (one for a
+  // compact Gaussian), cheaper to widen than to shift word by word.
+  std::fill_n(out, words, std::uint64_t{0});
+  const int last_column = 64 * words - 1;
+  for_each_canvas_run(in, 0, last_column, [&](int first, int last) {
+    set_canvas_bits(out, std::max(0, first - radius), std::min(last_column, last + radius));
+  });
 }
 
 void union_of_following_rows(std::uint64_t* bits, int rows, int words, int height) {
-  // After the loop each row holds rows [i, i + span); the last step joins
-  // two overlapping spans to reach `height`.
+  // After each doubling row i holds rows [i, i + span); the last step joins
+  // two overlapping spans to reach `height`. A join reads each row before
+  // it changes it (ascending order, offset >= 1 row), so one array does.
   int span = 1;
-  auto join = [&](int offset) {
-    for (int i = 0; i + offset < rows; ++i)
-      for (int w = 0; w < words; ++w)
-        bits[static_cast<std::size_t>(i) * words + w] |= bits[static_cast<std::size_t>(i + offset) * words + w];
-  };
-  while (2 * span <= height) join(span), span *= 2;
-  if (span < height) {
-    // Rows [i, i + span) | [i + height - span, i + height): a second buffer
-    // would be needed to read the not-yet-joined rows, but joining in
-    // ascending order reads row i + height - span before it is changed.
-    join(height - span);
-  }
+  while (2 * span <= height) join_rows(bits, rows, words, span), span *= 2;
+  if (span < height) join_rows(bits, rows, words, height - span);
+}
+
+void join_rows(std::uint64_t* bits, int rows, int words, int offset) {
+  const std::size_t count = static_cast<std::size_t>(rows - offset) * words, shift = static_cast<std::size_t>(offset) * words;
+  for (std::size_t k = 0; offset < rows && k < count; ++k) bits[k] |= bits[k + shift];
 }
 
 }  // namespace nslab

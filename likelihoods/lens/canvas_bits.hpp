@@ -27,6 +27,9 @@ void dilate_canvas_row(const std::uint64_t* in, int words, int radius, std::uint
 // of 17, five unions a row instead of sixteen.
 void union_of_following_rows(std::uint64_t* bits, int rows, int words, int height);
 
+// In place: row i |= row i + offset (offset >= 1; rows past the last are empty).
+void join_rows(std::uint64_t* bits, int rows, int words, int offset);
+
 // f(first, last) for each run of set columns within [lo, hi] of one row, in
 // ascending order; runs are inclusive and clipped to [lo, hi].
 template <class F>

@@ -233,6 +233,7 @@ FitParts MgeLikelihood<Real>::fit(std::span<const double> theta, ScratchArena& s
     const std::size_t s = j / kMgeTotalGaussians, k = j % kMgeTotalGaussians;
     const GaussianBasis& basis = *bases[s];
     PsfConvolver::CanvasRegion nonzero;
+    bool skipped = false;  // a block or an over-sampled pixel left at 0 within the bounds
     {
       PhaseTimer timer(Phase::kLightProfiles);
       auto bounds = [&](std::span<const double> minima, int& first, int& last) {
@@ -256,7 +257,7 @@ FitParts MgeLikelihood<Real>::fit(std::span<const double> theta, ScratchArena& s
         for (int first = lo; first <= hi;) {
           int last = block_end(first);
           if (!may_be_nonzero(r, first)) {
-            first = last + 1;
+            first = last + 1, skipped = true;
             continue;
           }
           while (last < hi && may_be_nonzero(r, last + 1)) last = block_end(last + 1);
@@ -274,7 +275,10 @@ FitParts MgeLikelihood<Real>::fit(std::span<const double> theta, ScratchArena& s
       const std::size_t over_sampled = over_sampled_pixels_.size();
       auto inside = [&](std::size_t i) {
         const PsfConvolver::CanvasCell& cell = cells[over_sampled_pixels_[i]];
-        return nonzero.contains(cell.row, cell.col) && basis.may_be_nonzero<Real>(k, r2[s].canvas[cell.index]);
+        if (!nonzero.contains(cell.row, cell.col)) return false;
+        const bool may = basis.may_be_nonzero<Real>(k, r2[s].canvas[cell.index]);
+        skipped = skipped || !may;
+        return may;
       };
       for (std::size_t i = 0; i < over_sampled;) {
         if (!inside(i)) {
@@ -299,13 +303,18 @@ FitParts MgeLikelihood<Real>::fit(std::span<const double> theta, ScratchArena& s
     PsfConvolver::OutputRange written;
     {
       PhaseTimer timer(Phase::kBlurring);
-      written = psf.convolve_canvas(canvas.data(), nonzero, occupied.data(), blurred.data() + j * n, pass,
-                                    blurring_bits);
+      // The bits only where they leave something out: a Gaussian that fills
+      // its bounds is convolved over them, without the bits' bookkeeping.
+      written = psf.convolve_canvas(canvas.data(), nonzero, skipped ? occupied.data() : nullptr,
+                                    blurred.data() + j * n, pass, blurring_bits);
       for (int r = nonzero.row0; r <= nonzero.row1; ++r) {
         std::uint64_t* row_bits = occupied.data() + r * words;
-        for_each_canvas_run(row_bits, nonzero.col0, nonzero.col1, [&](int first, int last) {
-          std::fill_n(canvas.data() + static_cast<std::size_t>(r) * cols + first, last - first + 1, Real(0));
-        });
+        Real* row = canvas.data() + static_cast<std::size_t>(r) * cols;
+        if (skipped)
+          for_each_canvas_run(row_bits, nonzero.col0, nonzero.col1,
+                              [&](int first, int last) { std::fill(row + first, row + last + 1, Real(0)); });
+        else
+          std::fill(row + nonzero.col0, row + nonzero.col1 + 1, Real(0));
         std::fill_n(row_bits, words, std::uint64_t{0});
       }
     }

@@ -18,12 +18,6 @@ constexpr double kEllipticityClamp = 0.999;
 constexpr double kMaximumIsothermalAxisRatio = 0.99999;
 double radians(double degrees) { return degrees * std::numbers::pi / 180.0; }
 
-// ln of the smallest normal of Real: the Gaussian values that flushed<Real>
-// sets to 0 are those with exponent below it.
-template <class Real>
-constexpr double kLogSmallestNormal = std::is_same_v<Real, float> ? -87.336544750553102
-                                                                    : -708.39641853226408;
-
 // Gaussian k's value exp(scale_k r2) for every k, values under the smallest
 // normal of Real set to 0 (as flushed<Real> would). The scales ascend (the
 // basis's sigmas ascend; checked at construction), so the zeros are a prefix
@@ -173,12 +167,6 @@ void GaussianBasis::column(std::size_t k, std::span<const double> squared_radii,
 template void GaussianBasis::column<double>(std::size_t, std::span<const double>, std::span<double>) const;
 template void GaussianBasis::column<float>(std::size_t, std::span<const double>, std::span<float>) const;
 
-template <class Real>
-bool GaussianBasis::may_be_nonzero(std::size_t k, double squared_radius) const {
-  return squared_radius * exponent_scale_[k] >= kLogSmallestNormal<Real> - 1.0;
-}
-template bool GaussianBasis::may_be_nonzero<double>(std::size_t, double) const;
-template bool GaussianBasis::may_be_nonzero<float>(std::size_t, double) const;
 
 std::vector<double> mge_sigmas(double mask_radius, int total_gaussians) {
   std::vector<double> sigmas(total_gaussians);

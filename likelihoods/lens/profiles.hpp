@@ -4,6 +4,7 @@
 // Coordinates are (y, x) in arcsec, y up; angles counter-clockwise from +x.
 #include <limits>
 #include <span>
+#include <type_traits>
 #include <vector>
 
 namespace nslab {
@@ -12,6 +13,12 @@ namespace nslab {
 // make every later multiply-add (PSF, B^T B) many times slower, and narrow
 // Gaussians produce them in floods; flushing changes a column whose peak is 1
 // by under 1e-38 (1e-308 in double), so no printed digit moves.
+// ln of the smallest normal of Real: the Gaussian values that flushed<Real>
+// sets to 0 are those with exponent below it.
+template <class Real>
+inline constexpr double kLogSmallestNormal = std::is_same_v<Real, float> ? -87.336544750553102
+                                                                           : -708.39641853226408;
+
 template <class Real>
 Real flushed(double value) {
   return value < static_cast<double>(std::numeric_limits<Real>::min()) ? Real(0)
@@ -121,7 +128,9 @@ class GaussianBasis {
   // False only where Gaussian k is certainly 0 in Real at every squared
   // radius >= squared_radius (with an e-fold to spare for exp's rounding).
   template <class Real>
-  bool may_be_nonzero(std::size_t k, double squared_radius) const;
+  bool may_be_nonzero(std::size_t k, double squared_radius) const {
+    return squared_radius * exponent_scale_[k] >= kLogSmallestNormal<Real> - 1.0;
+  }
   // ln(value at squared_radius / value at reference) of Gaussian k.
   double log_ratio(std::size_t k, double squared_radius, double reference) const {
     return (squared_radius - reference) * exponent_scale_[k];

@@ -239,7 +239,9 @@ PsfConvolver::OutputRange PsfConvolver::convolve_canvas(const Real* canvas, cons
     std::fill(output, output + mask_pixels_, Real(0));
     return {};
   }
-  if (bits.size() < convolve_bits_size())
+  // Without bits, all of the region may be nonzero: one run a row, and no bits to work out.
+  const bool whole_region = occupied == nullptr;
+  if (!whole_region && bits.size() < convolve_bits_size())
     throw std::invalid_argument("PsfConvolver: the bit scratch is too small");
   if (separable_ && pass_buffer.size() < canvas_pass_size())
     throw std::invalid_argument("PsfConvolver: the row-pass buffer is too small");
@@ -257,12 +259,18 @@ PsfConvolver::OutputRange PsfConvolver::convolve_canvas(const Real* canvas, cons
   std::uint64_t* zeros_only = read + canvas_bits_size();  // one row
   const int base = std::max(0, nonzero.row0 - (kernel_rows_ - 1));  // the first row t that reaches row0
   auto row_bits = [words](std::uint64_t* b, int row) { return b + static_cast<std::size_t>(row) * words; };
-  std::fill(row_bits(reach, base), row_bits(reach, nonzero.row1 + 1), std::uint64_t{0});
-  for (int i = nonzero.row0; i <= nonzero.row1; ++i)
-    dilate_canvas_row(occupied + static_cast<std::size_t>(i) * words, words, hc, row_bits(reach, i));
-  for (std::uint64_t* to : {below, read})
-    std::copy(row_bits(reach, base), row_bits(reach, nonzero.row1 + 1), row_bits(to, base));
-  union_of_following_rows(row_bits(below, base), nonzero.row1 - base + 1, words, kernel_rows_);
+  // f(first, last) for each run of a row's bits within [lo, hi].
+  auto for_each_run = [whole_region](const std::uint64_t* row, int lo, int hi, auto&& f) {
+    if (!whole_region) for_each_canvas_run(row, lo, hi, f);
+    else if (lo <= hi) f(lo, hi);
+  };
+  if (!whole_region) {
+    std::fill(row_bits(reach, base), row_bits(reach, nonzero.row1 + 1), std::uint64_t{0});
+    for (int i = nonzero.row0; i <= nonzero.row1; ++i)
+      dilate_canvas_row(occupied + static_cast<std::size_t>(i) * words, words, hc, row_bits(reach, i));
+    std::copy(row_bits(reach, base), row_bits(reach, nonzero.row1 + 1), row_bits(below, base));
+    union_of_following_rows(row_bits(below, base), nonzero.row1 - base + 1, words, kernel_rows_);
+  }
 
   OutputRange written{mask_pixels_, 0};
   // Each run of mask pixels clipped to [col_lo, col_hi], with the kernel rows
@@ -278,7 +286,7 @@ PsfConvolver::OutputRange PsfConvolver::convolve_canvas(const Real* canvas, cons
       const int lo = std::max(run.col0, col_lo), hi = std::min(run.col0 + run.length - 1, col_hi);
       int next = run.col0;  // the first column not yet written
       if (a0 <= a1 && lo <= hi)
-        for_each_canvas_run(row_bits(below, top), lo, hi, [&](int first, int last) {
+        for_each_run(whole_region ? nullptr : row_bits(below, top), lo, hi, [&](int first, int last) {
           std::fill(out + (next - run.col0), out + (first - run.col0), Real(0));
           body(out + (first - run.col0), last - first + 1, top, first, a0, a1);
           written.first = std::min(written.first, run.first + (first - run.col0));
@@ -301,17 +309,22 @@ PsfConvolver::OutputRange PsfConvolver::convolve_canvas(const Real* canvas, cons
   // T kept on the mask's columns, only where the column pass reads it: summed
   // on the row's reach, and 0 (what the sum would be) where the column pass
   // reads it off the reach. No other value of the buffer is read.
-  union_of_following_rows(row_bits(read, base), nonzero.row1 - base + 1, words, 2 * kernel_rows_ - 1);
+  // Rows [t, t + 2 kr - 1) are rows [t, t + kr) and [t + kr - 1, t + 2 kr - 1).
+  if (!whole_region) {
+    std::copy(row_bits(below, base), row_bits(below, nonzero.row1 + 1), row_bits(read, base));
+    join_rows(row_bits(read, base), nonzero.row1 - base + 1, words, kernel_rows_ - 1);
+  }
   Real* pass = pass_buffer.data();
   for (int i = nonzero.row0; i <= nonzero.row1; ++i) {
     const int lo = std::max(col_lo, row_pass_spans_[i].first), hi = std::min(col_hi, row_pass_spans_[i].second);
     if (lo > hi) continue;
     Real* row = pass + static_cast<std::size_t>(i) * mask_cols_ - mask_col0_;  // row[c] is T(i, c)
-    const std::uint64_t* on_reach = row_bits(reach, i);
-    for_each_canvas_run(on_reach, lo, hi, [&](int first, int last) {
+    const std::uint64_t* on_reach = whole_region ? nullptr : row_bits(reach, i);
+    for_each_run(on_reach, lo, hi, [&](int first, int last) {
       sum_taps_along(canvas + static_cast<std::size_t>(i) * box_cols_ + (first - hc), row_pass_offsets_.data(),
                      flipped_x_.data(), kernel_cols_, last - first + 1, row + first);
     });
+    if (whole_region) continue;
     const std::uint64_t* read_row = row_bits(read, std::max(base, i - (kernel_rows_ - 1)));
     for (int w = 0; w < words; ++w) zeros_only[w] = read_row[w] & ~on_reach[w];
     for_each_canvas_run(zeros_only, lo, hi, [&](int first, int last) { std::fill(row + first, row + last + 1, Real(0)); });

@@ -71,7 +71,8 @@ class PsfConvolver {
   //
   // What may be nonzero: `nonzero`, and within it `occupied`, one bitset of
   // canvas columns a canvas row (canvas_bits.hpp, canvas_bits_size() words):
-  // the canvas is 0 wherever its bit is clear. Only the row pass within a
+  // the canvas is 0 wherever its bit is clear. `occupied` null: all of
+  // `nonzero` may be (no bits to work out: what a dense image wants). Only the row pass within a
   // kernel half-width of a set bit, and only the outputs whose taps reach
   // one, are summed; each of those is summed over all its taps in the same
   // order as with every bit set, so the outputs are bit-identical to the

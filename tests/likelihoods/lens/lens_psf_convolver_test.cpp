@@ -119,6 +119,8 @@ TEST(LensPsfConvolver, CanvasFormMatchesTheDirectConvolutionAndSkipsOnlyZeros) {
                          static_cast<int>(convolver.canvas_cols()) - 1);
       const std::vector<std::uint64_t> all_bits(convolver.canvas_bits_size(), ~std::uint64_t{0});
       convolver.convolve_canvas<double>(canvas.data(), everything, all_bits.data(), whole.data(), pass, scratch_bits);
+      std::vector<double> without_bits(n);  // all of the region, no bits
+      convolver.convolve_canvas<double>(canvas.data(), nonzero, nullptr, without_bits.data(), pass, {});
       // convolve() through the canvas, one column of bits per nonzero cell.
       std::vector<double> through_canvas(n);
       std::vector<std::byte> arena(convolver.canvas_convolve_scratch_bytes<double>());
@@ -135,6 +137,7 @@ TEST(LensPsfConvolver, CanvasFormMatchesTheDirectConvolutionAndSkipsOnlyZeros) {
         EXPECT_NEAR(on_canvas[p], direct[p], 1e-13 * largest);
         EXPECT_EQ(on_canvas[p], whole[p]);
         EXPECT_EQ(through_canvas[p], whole[p]);
+        EXPECT_EQ(without_bits[p], whole[p]);
         nonzero_outputs += on_canvas[p] != 0.0;
       }
       if (input != &dense) EXPECT_LT(nonzero_outputs, n);  // their outputs do not reach every pixel
