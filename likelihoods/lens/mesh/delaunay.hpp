@@ -106,9 +106,9 @@ struct DelaunayHeapStorage {
       : triangle_vertices(3 * DelaunayTriangulation::max_triangles(vertices)),
         triangle_neighbors(3 * DelaunayTriangulation::max_triangles(vertices)),
         vertex_triangle(vertices),
-        coordinates(2 * vertices),
         grid_cell_start(VertexGrid::cells(vertices) + 1),
-        grid_points(vertices) {}
+        grid_points(vertices),
+        coordinates(2 * vertices) {}  // in declaration order
   DelaunayTriangulation::Storage view() {
     return {triangle_vertices, triangle_neighbors, vertex_triangle, coordinates, {grid_cell_start, grid_points}};
   }
