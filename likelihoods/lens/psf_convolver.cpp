@@ -367,7 +367,7 @@ void PsfConvolver::convolve(const Real* input, std::size_t columns, bool with_bl
       canvas[cell.index] = value;
       if (value != Real(0)) {
         nonzero.include(cell.row, cell.col);
-        occupied[cell.row * words + cell.col / 64] |= std::uint64_t{1} << (cell.col % 64);
+        set_canvas_bits(occupied.data() + cell.row * words, cell.col, cell.col);
       }
     }
     convolve_canvas<Real>(canvas.data(), nonzero, occupied.data(), column.data(), pass, bits);
