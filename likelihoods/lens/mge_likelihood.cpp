@@ -201,17 +201,24 @@ FitParts MgeLikelihood<Real>::fit(std::span<const double> theta, ScratchArena& s
       for (std::size_t c = 0; c < count; ++c)
         for (int s = 0; s < 2; ++s) r2[s].canvas[cells[n + reached_blurring_[q0 + c]].index] = at[s][c];
     }
+    // The minima per block, row and column. Each block's minimum is taken in
+    // a local and the column minima in one element-wise pass a row: kept in
+    // memory cell by cell, each min waited for the store of the one before.
     for (SquaredRadii& r : r2) {
-      std::fill(r.row_min.begin(), r.row_min.end(), kInfinity);
       std::fill(r.col_min.begin(), r.col_min.end(), kInfinity);
-      std::fill(r.block_min.begin(), r.block_min.end(), kInfinity);
-      for (std::size_t i = 0; i < rows; ++i)
-        for (std::size_t j = 0; j < cols; ++j) {
-          const double value = r.canvas[i * cols + j];
-          double& block = r.block_min[i * blocks + j / kBlockColumns];
-          r.row_min[i] = std::min(r.row_min[i], value), r.col_min[j] = std::min(r.col_min[j], value);
-          block = std::min(block, value);
+      for (std::size_t i = 0; i < rows; ++i) {
+        const double* row = r.canvas.data() + i * cols;
+        double* block_min = r.block_min.data() + i * blocks;
+        double row_min = kInfinity;
+        for (std::size_t b = 0; b < blocks; ++b) {
+          double block = kInfinity;
+          for (std::size_t j = b * kBlockColumns; j < std::min(cols, (b + 1) * kBlockColumns); ++j)
+            block = std::min(block, row[j]);
+          block_min[b] = block, row_min = std::min(row_min, block);
         }
+        r.row_min[i] = row_min;
+        for (std::size_t j = 0; j < cols; ++j) r.col_min[j] = std::min(r.col_min[j], row[j]);
+      }
     }
   }
   auto sub_pixel_values = scratch.take<double>(m);
