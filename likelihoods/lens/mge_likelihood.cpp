@@ -107,7 +107,7 @@ std::size_t MgeLikelihood<Real>::bytes_per_replica() const {
          + 2 * aligned_array_bytes<double>(blocks)            // ... per block of a canvas row
          + aligned_array_bytes<double>(m)                     // one Gaussian at the sub-pixels
          + aligned_array_bytes<Real>(psf.canvas_size())       // its image on the canvas
-         + aligned_array_bytes<std::uint64_t>(psf.canvas_bits_size())      // ... where it may be nonzero
+         + 2 * aligned_array_bytes<std::uint64_t>(psf.canvas_bits_size())  // ... where it and the one before wrote
          + aligned_array_bytes<std::uint64_t>(psf.convolve_bits_size())    // the blurring's bits
          + aligned_array_bytes<Real>(psf.canvas_pass_size())  // the row pass
          + aligned_array_bytes<Real>(n * kColumns)            // blurred columns B
@@ -222,13 +222,17 @@ FitParts MgeLikelihood<Real>::fit(std::span<const double> theta, ScratchArena& s
     }
   }
   auto sub_pixel_values = scratch.take<double>(m);
-  // The canvas and its bits are zeroed here and again after each Gaussian,
-  // where it wrote them.
+  // The canvas is zeroed here; then each Gaussian overwrites its cells, and
+  // only the cells of the one before that it did not overwrite are zeroed
+  // (`stale`: where the one before wrote, within `previous`).
   auto canvas = scratch.take<Real>(psf.canvas_size());
   std::fill(canvas.begin(), canvas.end(), Real(0));
   const std::size_t words = canvas_bit_words(cols);
   auto occupied = scratch.take<std::uint64_t>(psf.canvas_bits_size());
+  auto stale = scratch.take<std::uint64_t>(psf.canvas_bits_size());
   std::fill(occupied.begin(), occupied.end(), std::uint64_t{0});
+  std::fill(stale.begin(), stale.end(), std::uint64_t{0});
+  PsfConvolver::CanvasRegion previous;
   auto blurring_bits = scratch.take<std::uint64_t>(psf.convolve_bits_size());
   auto pass = scratch.take<Real>(psf.canvas_pass_size());
   auto blurred = scratch.take<Real>(n * kColumns);
@@ -310,20 +314,23 @@ FitParts MgeLikelihood<Real>::fit(std::span<const double> theta, ScratchArena& s
     PsfConvolver::OutputRange written;
     {
       PhaseTimer timer(Phase::kBlurring);
+      // Zeroing every cell after each Gaussian was 5 % of an hst evaluation;
+      // the next Gaussian, one sigma wider, overwrites nearly all of them.
+      for (int r = previous.row0; r <= previous.row1; ++r) {
+        std::uint64_t* left = stale.data() + r * words;
+        const std::uint64_t* rewritten = occupied.data() + r * words;
+        for (std::size_t w = 0; w < words; ++w) left[w] &= ~rewritten[w];
+        Real* row = canvas.data() + static_cast<std::size_t>(r) * cols;
+        for_each_canvas_run(left, previous.col0, previous.col1,
+                            [&](int first, int last) { std::fill(row + first, row + last + 1, Real(0)); });
+        std::fill_n(left, words, std::uint64_t{0});
+      }
       // The bits only where they leave something out: a Gaussian that fills
       // its bounds is convolved over them, without the bits' bookkeeping.
       written = psf.convolve_canvas(canvas.data(), nonzero, skipped ? occupied.data() : nullptr,
                                     blurred.data() + j * n, pass, blurring_bits);
-      for (int r = nonzero.row0; r <= nonzero.row1; ++r) {
-        std::uint64_t* row_bits = occupied.data() + r * words;
-        Real* row = canvas.data() + static_cast<std::size_t>(r) * cols;
-        if (skipped)
-          for_each_canvas_run(row_bits, nonzero.col0, nonzero.col1,
-                              [&](int first, int last) { std::fill(row + first, row + last + 1, Real(0)); });
-        else
-          std::fill(row + nonzero.col0, row + nonzero.col1 + 1, Real(0));
-        std::fill_n(row_bits, words, std::uint64_t{0});
-      }
+      std::swap(occupied, stale);  // `occupied` is all clear again
+      previous = nonzero;
     }
     PhaseTimer timer(Phase::kCurvature);  // B's column j over sigma and D_j, while in cache
     column_nonzero[j] = {static_cast<std::uint32_t>(written.first), static_cast<std::uint32_t>(written.last)};
