@@ -83,6 +83,38 @@ TEST(LensProfiles, ArrayTraceMatchesThePointTraceToAFewUlp) {
   for (std::size_t i = 0; i < y.size(); ++i) ASSERT_EQ(r2[i], basis.squared_radius(y[i], x[i])) << i;
 }
 
+// The array functions against libm, and position-independent: a value
+// computed in an array's last, partial register (zero-padded) has the same
+// bits as the same argument inside a whole register.
+TEST(LensProfiles, ArrayFunctionsMatchLibmAndDoNotDependOnWhereAValueSits) {
+  std::vector<double> arguments;
+  for (int i = 0; i < 8 * 64 + 5; ++i) arguments.push_back(-0.95 + 1.9 * i / (8 * 64 + 5));
+  using InPlace = void (*)(std::span<double>);
+  using Libm = double (*)(double);
+  const std::pair<InPlace, Libm> functions[] = {{atan_in_place, [](double v) { return std::atan(v); }},
+                                                {atanh_in_place, [](double v) { return std::atanh(v); }}};
+  for (const auto& [in_place, libm] : functions) {
+    std::vector<double> values = arguments;
+    in_place(values);
+    for (std::size_t i = 0; i < values.size(); ++i) {
+      ASSERT_LE(std::abs(values[i] - libm(arguments[i])), 4 * std::numeric_limits<double>::epsilon() * std::abs(libm(arguments[i]))) << i;
+      std::vector<double> alone = {arguments[i]};  // the only lane of a padded register
+      in_place(alone);
+      ASSERT_EQ(alone[0], values[i]) << i << (vector_math_uses_libmvec() ? " libmvec" : " libm");
+    }
+  }
+  std::vector<double> exponents;
+  for (int i = 0; i < 8 * 64 + 5; ++i) exponents.push_back(-700.0 * i / (8 * 64 + 4));
+  std::vector<double> values = exponents;
+  exp_in_place(values);
+  for (std::size_t i = 0; i < values.size(); ++i) {
+    ASSERT_LE(std::abs(values[i] - std::exp(exponents[i])), 4 * std::numeric_limits<double>::epsilon() * std::exp(exponents[i])) << i;
+    std::vector<double> alone = {exponents[i]};
+    exp_in_place(alone);
+    if (vector_math_uses_libmvec()) ASSERT_EQ(alone[0], values[i]) << i << ", lanes " << vector_math_lanes();
+  }
+}
+
 TEST(LensProfiles, ShearMatchesItsMagnitudeAngleForm) {
   // PyAutoGalaxy: alpha' = |g| (-y', x') in the frame at angle atan2(g2, g1)/2, rotated back.
   const ExternalShear shear{0.05, -0.03};
