@@ -128,6 +128,9 @@ class PsfConvolver {
   std::vector<std::ptrdiff_t> direct_offsets_, row_pass_offsets_, column_pass_offsets_;
   std::vector<std::pair<int, int>> row_pass_spans_;
   int mask_col0_ = 0, mask_cols_ = 0;  // canvas columns of the mask's bounding box
+  // Values a row of the pass buffer: mask_cols_ rounded up to 16, so that
+  // every row starts on a 64-byte boundary (the buffer's start is one).
+  int pass_stride_ = 0;
 };
 
 }  // namespace nslab
