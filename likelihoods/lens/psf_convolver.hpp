@@ -129,7 +129,8 @@ class PsfConvolver {
   std::vector<std::pair<int, int>> row_pass_spans_;
   int mask_col0_ = 0, mask_cols_ = 0;  // canvas columns of the mask's bounding box
   // Values a row of the pass buffer: mask_cols_ rounded up to 16, so that
-  // every row starts on a 64-byte boundary (the buffer's start is one).
+  // every row starts on a 64-byte boundary when the buffer does (the scratch
+  // arena's do; any other buffer gives the same values, loaded unaligned).
   int pass_stride_ = 0;
 };
 
